@@ -1,0 +1,120 @@
+//! The HTML shell, the navigation and the route table.
+
+use crate::auth::api::{get_current_user, Logout};
+use crate::auth::pages::{full_page_load, LoginPage, SetPasswordPage, SetupPage};
+use crate::auth::CurrentUser;
+use crate::components::NotFound;
+use crate::dashboard::DashboardPage;
+use crate::users::pages::{AccountPage, EditUserPage, NewUserPage, UsersPage};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::{path, SsrMode};
+
+/// The document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let user = Resource::new(|| (), |()| get_current_user());
+    view! {
+        <Stylesheet id="leptos" href="/pkg/hireloop.css" />
+        <Title text="Hireloop" />
+        <Router>
+            <a class="skip-link" href="#main">
+                "Skip to content"
+            </a>
+            <Header user />
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("/") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/setup") view=SetupPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/set-password/:token")
+                        view=SetPasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/new") view=NewUserPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/users/:id") view=EditUserPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header(user: Resource<Result<Option<CurrentUser>, crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <header class="site-header">
+            <a class="brand" href="/">
+                "Hireloop"
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => view! { <MainNav user /> }.into_any(),
+                        _ => {
+                            view! {
+                                <nav aria-label="Main" class="main-nav">
+                                    <A href="/login">"Sign in"</A>
+                                </nav>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn MainNav(user: CurrentUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = logout.value().get() {
+            full_page_load("/login");
+        }
+    });
+    view! {
+        <nav aria-label="Main" class="main-nav">
+            <A href="/" exact=true>
+                "Dashboard"
+            </A>
+            {user.is_admin().then(|| view! { <A href="/admin/users">"Admin"</A> })}
+        </nav>
+        <div class="user-menu">
+            <A href="/account">
+                <span class="visually-hidden">"Account settings for "</span>
+                {user.name.clone()}
+            </A>
+            <ActionForm action=logout attr:class="inline-form">
+                <button type="submit" class="link-button">
+                    "Sign out"
+                </button>
+            </ActionForm>
+        </div>
+    }
+}

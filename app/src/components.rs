@@ -1,0 +1,374 @@
+//! Building blocks shared by every page: labelled form fields that show their own error,
+//! form-level messages, and loading / error states for page data.
+
+use crate::error::{AppError, AppResult};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_location;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// The error of a server action's last run, if it failed.
+pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// True once the last run of `action` succeeded.
+pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
+where
+    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
+}
+
+/// The message for one field from a form's error.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field(field)))
+}
+
+/// True after the page has been hydrated (client code is running).
+pub fn use_hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    hydrated
+}
+
+fn describedby(id: &str, hint: bool, error: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if hint {
+        ids.push(format!("{id}-hint"));
+    }
+    if error {
+        ids.push(format!("{id}-error"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The message under a field, tied to it with `aria-describedby`.
+#[component]
+fn FieldMessage(id: String, error: MaybeProp<String>) -> impl IntoView {
+    move || {
+        error.get().map(|message| {
+            view! {
+                <p class="field-error" id=format!("{id}-error")>
+                    {message}
+                </p>
+            }
+        })
+    }
+}
+
+/// A labelled single-line input.
+#[component]
+pub fn TextField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, default = "text".into())] kind: String,
+    #[prop(into, optional)] value: MaybeProp<String>,
+    #[prop(into, optional)] error: MaybeProp<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] id: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(into, optional)] min: Option<String>,
+    #[prop(into, optional)] max: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let has_hint = hint.is_some();
+    let described = {
+        let id = id.clone();
+        move || describedby(&id, has_hint, error.get().is_some())
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <input
+                id=id.clone()
+                type=kind
+                name=name
+                value=move || value.get()
+                required=required
+                autocomplete=autocomplete
+                min=min
+                max=max
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+            />
+            <FieldMessage id=id error=error />
+        </div>
+    }
+}
+
+/// A labelled multi-line input.
+#[component]
+pub fn TextArea(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, optional)] value: MaybeProp<String>,
+    #[prop(into, optional)] error: MaybeProp<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] id: Option<String>,
+    #[prop(default = 6)] rows: u32,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let has_hint = hint.is_some();
+    let described = {
+        let id = id.clone();
+        move || describedby(&id, has_hint, error.get().is_some())
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+                prop:value=move || value.get().unwrap_or_default()
+            >
+                {move || value.get().unwrap_or_default()}
+            </textarea>
+            <FieldMessage id=id error=error />
+        </div>
+    }
+}
+
+/// A password input with a "Show password" toggle (the toggle appears once the page is
+/// interactive; without JavaScript the field works as a plain password field).
+#[component]
+pub fn PasswordField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, optional)] error: MaybeProp<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, default = "current-password".into())] autocomplete: String,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hydrated = use_hydrated();
+    let (shown, set_shown) = signal(false);
+    let has_hint = hint.is_some();
+    let described = {
+        let id = id.clone();
+        move || describedby(&id, has_hint, error.get().is_some())
+    };
+    let toggle_label = move || {
+        if shown.get() {
+            "Hide password"
+        } else {
+            "Show password"
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <div class="password-row">
+                <input
+                    id=id.clone()
+                    type=move || if shown.get() { "text" } else { "password" }
+                    name=name
+                    required=true
+                    autocomplete=autocomplete
+                    aria-invalid=move || error.get().map(|_| "true")
+                    aria-describedby=described
+                />
+                <button
+                    type="button"
+                    class="secondary small"
+                    hidden=move || !hydrated.get()
+                    aria-controls=id.clone()
+                    aria-pressed=move || shown.get().to_string()
+                    on:click=move |_| set_shown.update(|s| *s = !*s)
+                >
+                    {toggle_label}
+                </button>
+            </div>
+            <FieldMessage id=id error=error />
+        </div>
+    }
+}
+
+/// A labelled drop-down.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    /// `(value, label)` pairs.
+    options: Vec<(String, String)>,
+    #[prop(into, optional)] selected: MaybeProp<String>,
+    #[prop(into, optional)] error: MaybeProp<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into, optional)] id: Option<String>,
+    /// A first, empty choice ("Choose…").
+    #[prop(into, optional)]
+    placeholder: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let has_hint = hint.is_some();
+    let described = {
+        let id = id.clone();
+        move || describedby(&id, has_hint, error.get().is_some())
+    };
+    view! {
+        <div class="field" class:has-error=move || error.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|hint| view! { <p class="hint" id=format!("{id}-hint")>{hint}</p> })}
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=described
+            >
+                {placeholder.map(|p| view! { <option value="">{p}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = {
+                            let value = value.clone();
+                            move || selected.get().as_deref() == Some(value.as_str())
+                        };
+                        view! {
+                            <option value=value selected=is_selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <FieldMessage id=id error=error />
+        </div>
+    }
+}
+
+/// The message for a whole form: what failed, or the summary of field errors.
+#[component]
+pub fn FormError(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().map(|error| {
+            let message = match &error {
+                AppError::Invalid(fields) => fields
+                    .get("form")
+                    .map_or_else(|| error.to_string(), ToOwned::to_owned),
+                other => other.to_string(),
+            };
+            view! {
+                <div class="form-error" role="alert">
+                    {message}
+                </div>
+            }
+        })
+    }
+}
+
+/// A success note shown after a form was saved.
+#[component]
+pub fn FormSaved(#[prop(into)] when: Signal<bool>, #[prop(into)] message: String) -> impl IntoView {
+    move || {
+        when.get().then(|| {
+            view! {
+                <div class="form-saved" role="status">
+                    {message.clone()}
+                </div>
+            }
+        })
+    }
+}
+
+/// Percent-encodes a value for use in a query string.
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// What a page shows when its data could not be loaded.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::endpoint::set_status(&error);
+    match error {
+        AppError::Unauthenticated => {
+            let location = use_location();
+            let here = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked().chars().next().map_or_else(String::new, |_| format!(
+                    "?{}",
+                    location.search.get_untracked()
+                ))
+            );
+            let path = format!("/login?next={}", encode_query(&here));
+            view! { <Redirect path=path /> }.into_any()
+        }
+        AppError::NotFound => view! { <NotFound /> }.into_any(),
+        AppError::Forbidden => view! {
+            <section class="page narrow">
+                <h1>"No access"</h1>
+                <p>"You do not have access to this page."</p>
+                <p>
+                    <a href="/">"Back to the dashboard"</a>
+                </p>
+            </section>
+        }
+        .into_any(),
+        other => view! {
+            <section class="page narrow">
+                <h1>"Something went wrong"</h1>
+                <p role="alert">{other.to_string()}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// The 404 page.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::endpoint::set_status(&AppError::NotFound);
+    view! {
+        <section class="page narrow">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+            <p>
+                <a href="/">"Go to the dashboard"</a>
+            </p>
+        </section>
+    }
+}
+
+/// Renders `view` with the loaded data, a loading note meanwhile, or the error page.
+pub fn loaded<T, V, F>(resource: Resource<AppResult<T>>, view: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+{
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => view(data).into_any(),
+                        Err(error) => view! { <PageError error=error /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+    }
+}

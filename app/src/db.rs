@@ -1,0 +1,210 @@
+//! The database connection: SQLite (embedded default) or PostgreSQL (production, shared by
+//! several server instances), chosen by the URL at run time.
+//!
+//! Both go through sqlx's `Any` driver so that each repository holds one copy of its SQL.
+//! The SQL is therefore written in the dialect both engines share: `$n` placeholders,
+//! `RETURNING`, `ON CONFLICT`, timestamps as UTC Unix seconds in `BIGINT` columns.
+
+use anyhow::{bail, Context};
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The connection pool every repository function borrows from.
+pub type Db = AnyPool;
+
+/// Which engine a pool talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {})", redact_url(url))
+        }
+    }
+
+    pub fn of_pool(db: &Db) -> Self {
+        if db.connect_options().database_url.scheme() == "sqlite" {
+            Self::Sqlite
+        } else {
+            Self::Postgres
+        }
+    }
+
+    fn migrator(self) -> &'static Migrator {
+        static SQLITE: Migrator = sqlx::migrate!("../migrations/sqlite");
+        static POSTGRES: Migrator = sqlx::migrate!("../migrations/postgres");
+        match self {
+            Self::Sqlite => &SQLITE,
+            Self::Postgres => &POSTGRES,
+        }
+    }
+}
+
+/// Hides the password in a database URL so it can be logged.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+/// Opens a pool, creating the SQLite file (and its folder) on first use.
+#[tracing::instrument(skip_all, fields(url = %redact_url(url)))]
+pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of_url(url)?;
+    let url = match backend {
+        Backend::Sqlite => prepare_sqlite_url(url)?,
+        Backend::Postgres => url.to_owned(),
+    };
+    let options = AnyConnectOptions::from_str(&url).context("reading DATABASE_URL")?;
+    let pool = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers proceed during a write; busy_timeout makes writers
+                    // queue instead of failing; foreign keys are off by default in SQLite.
+                    conn.execute(
+                        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .connect_with(options)
+        .await
+        .context("connecting to the database")?;
+    Ok(pool)
+}
+
+/// Adds `mode=rwc` (create if missing) and makes sure the file's folder exists.
+fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
+    let path_part = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = path_part.split_once('?').unwrap_or((path_part, ""));
+    if path != ":memory:" && !path.is_empty() {
+        if let Some(parent) = std::path::Path::new(path).parent() {
+            if !parent.as_os_str().is_empty() {
+                std::fs::create_dir_all(parent)
+                    .with_context(|| format!("creating the database folder {}", parent.display()))?;
+            }
+        }
+    }
+    if query.contains("mode=") {
+        Ok(url.to_owned())
+    } else if query.is_empty() {
+        Ok(format!("sqlite://{path}?mode=rwc"))
+    } else {
+        Ok(format!("sqlite://{path}?{query}&mode=rwc"))
+    }
+}
+
+/// Brings the schema up to date. Any failure is fatal: the server must not run on a
+/// half-migrated database.
+#[tracing::instrument(skip_all)]
+pub async fn migrate(db: &Db) -> anyhow::Result<()> {
+    let backend = Backend::of_pool(db);
+    backend
+        .migrator()
+        .run(db)
+        .await
+        .with_context(|| format!("database migration failed ({backend:?})"))
+}
+
+/// The current time as UTC Unix seconds, the representation stored in the database.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A boolean column: `BOOLEAN` on PostgreSQL, `INTEGER` 0/1 on SQLite (whose `BOOLEAN`
+/// the `Any` driver cannot read). Row structs use `#[sqlx(try_from = "Flag")] field: bool`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl From<Flag> for bool {
+    fn from(flag: Flag) -> Self {
+        flag.0
+    }
+}
+
+impl sqlx::Type<sqlx::Any> for Flag {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <bool as sqlx::Type<sqlx::Any>>::type_info()
+    }
+
+    fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+        <bool as sqlx::Type<sqlx::Any>>::compatible(ty) || <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
+    fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        match <bool as sqlx::Decode<sqlx::Any>>::decode(value.clone()) {
+            Ok(flag) => Ok(Self(flag)),
+            Err(_) => <i64 as sqlx::Decode<sqlx::Any>>::decode(value).map(|n| Self(n != 0)),
+        }
+    }
+}
+
+/// True when `error` is a unique-constraint violation (on either engine).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db_error) => {
+            matches!(db_error.kind(), sqlx::error::ErrorKind::UniqueViolation)
+                || db_error.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = std::env::temp_dir().join("hireloop-db-url-test");
+        let url = format!("sqlite://{}/x.db", dir.display());
+        let prepared = prepare_sqlite_url(&url).expect("url");
+        assert!(prepared.ends_with("x.db?mode=rwc"), "{prepared}");
+        assert!(dir.exists());
+        assert_eq!(
+            prepare_sqlite_url("sqlite://a.db?mode=ro").expect("url"),
+            "sqlite://a.db?mode=ro"
+        );
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_urls() {
+        let shown = redact_url("postgres://app:s3cret@db.internal:5432/hireloop");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(shown.contains("db.internal"));
+    }
+
+    #[test]
+    fn backend_follows_the_scheme() {
+        assert_eq!(Backend::of_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of_url("postgres://localhost/x").ok(), Some(Backend::Postgres));
+        assert!(Backend::of_url("mysql://localhost/x").is_err());
+    }
+}

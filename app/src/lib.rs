@@ -1,0 +1,29 @@
+//! Hireloop's application: pages, server functions and the domain rules behind them.
+//!
+//! The crate is compiled twice: with `ssr` for the server (rendering, server functions,
+//! services and repositories) and with `hydrate` for the browser bundle that makes the
+//! server-rendered pages interactive.
+
+pub mod app;
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod dashboard;
+pub mod error;
+pub mod users;
+pub mod values;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod endpoint;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+/// Entry point of the browser bundle: attaches the client to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

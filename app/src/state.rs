@@ -1,0 +1,40 @@
+//! What every request handler and server function can reach: the pool, settings, limiters.
+
+use crate::auth::rate_limit::LoginLimiter;
+use crate::db::Db;
+use crate::error::AppError;
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// Settings the application needs at run time (the server crate loads them).
+#[derive(Debug, Clone)]
+pub struct RuntimeSettings {
+    /// Where users reach this instance, used to build links (`https://hire.example.com`).
+    pub public_base_url: String,
+    /// Trust the last `X-Forwarded-For` hop for the client address (behind a proxy).
+    pub behind_proxy: bool,
+}
+
+/// Shared state, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    pub settings: Arc<RuntimeSettings>,
+    pub login_limiter: Arc<LoginLimiter>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state inside a server function or during server rendering.
+pub fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Unexpected
+    })
+}

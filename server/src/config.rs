@@ -1,0 +1,166 @@
+//! Configuration: defaults, then an optional TOML file, then environment variables.
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Everything the server can be configured with. See the README's configuration table.
+#[derive(Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite://path/to/file.db` (default) or `postgres://user:pass@host/db`.
+    pub database_url: SecretString,
+    /// Pool size (per server instance).
+    pub database_max_connections: u32,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// How users reach this instance (links in emails and set-password links).
+    /// Defaults to `http://<addr>`.
+    pub public_url: Option<String>,
+    /// Send the session cookie only over HTTPS. Turn on in production.
+    pub secure_cookies: bool,
+    /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
+    pub behind_proxy: bool,
+    /// The folder with the built browser bundle and stylesheet (`pkg/`).
+    pub site_root: PathBuf,
+    /// Sessions end after this many days without activity.
+    pub session_idle_days: i64,
+    /// Sign-in attempts allowed in a burst from one address ...
+    pub login_ip_burst: u32,
+    /// ... and one more every this many seconds.
+    pub login_ip_refill_secs: u64,
+    /// Sign-in attempts allowed in a burst for one account ...
+    pub login_account_burst: u32,
+    /// ... and one more every this many seconds.
+    pub login_account_refill_secs: u64,
+}
+
+/// The defaults, written out so figment can layer the file and environment over them.
+#[derive(Serialize)]
+struct Defaults {
+    database_url: &'static str,
+    database_max_connections: u32,
+    addr: &'static str,
+    secure_cookies: bool,
+    behind_proxy: bool,
+    site_root: &'static str,
+    session_idle_days: i64,
+    login_ip_burst: u32,
+    login_ip_refill_secs: u64,
+    login_account_burst: u32,
+    login_account_refill_secs: u64,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    database_url: "sqlite://data/hireloop.db",
+    database_max_connections: 10,
+    addr: "127.0.0.1:3000",
+    secure_cookies: false,
+    behind_proxy: false,
+    site_root: "target/site",
+    session_idle_days: 14,
+    login_ip_burst: 30,
+    login_ip_refill_secs: 10,
+    login_account_burst: 5,
+    login_account_refill_secs: 60,
+};
+
+impl Settings {
+    /// Loads settings: defaults < TOML file (if given or `hireloop.toml` exists) < environment
+    /// (`HIRELOOP_*`, and `DATABASE_URL`).
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
+        let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
+        match file {
+            Some(path) => {
+                if !path.exists() {
+                    anyhow::bail!("configuration file {} does not exist", path.display());
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => figment = figment.merge(Toml::file("hireloop.toml")),
+        }
+        figment = figment
+            .merge(Env::prefixed("HIRELOOP_").ignore(&["config", "admin_password"]))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()));
+        figment
+            .extract()
+            .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
+    }
+
+    /// Settings for tests and tools: the defaults with another database and port 0.
+    pub fn for_database(database_url: &str) -> Self {
+        Self {
+            database_url: SecretString::from(database_url.to_owned()),
+            database_max_connections: DEFAULTS.database_max_connections,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            secure_cookies: false,
+            behind_proxy: false,
+            site_root: PathBuf::from(DEFAULTS.site_root),
+            session_idle_days: DEFAULTS.session_idle_days,
+            login_ip_burst: DEFAULTS.login_ip_burst,
+            login_ip_refill_secs: DEFAULTS.login_ip_refill_secs,
+            login_account_burst: DEFAULTS.login_account_burst,
+            login_account_refill_secs: DEFAULTS.login_account_refill_secs,
+        }
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &app::db::redact_url(self.database_url()))
+            .field("addr", &self.addr)
+            .field("public_url", &self.public_url)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("behind_proxy", &self.behind_proxy)
+            .field("site_root", &self.site_root)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_file_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "hireloop.toml",
+                "addr = \"0.0.0.0:8080\"\nsecure_cookies = true\nlogin_account_burst = 9\n",
+            )?;
+            jail.set_env("HIRELOOP_ADDR", "127.0.0.1:9999");
+            jail.set_env("DATABASE_URL", "postgres://app:pw@db/hireloop");
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(settings.addr.to_string(), "127.0.0.1:9999");
+            assert!(settings.secure_cookies);
+            assert_eq!(settings.login_account_burst, 9);
+            assert_eq!(settings.database_url(), "postgres://app:pw@db/hireloop");
+            let shown = format!("{settings:?}");
+            assert!(!shown.contains(":pw@"), "{shown}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn defaults_use_the_sqlite_file() {
+        figment::Jail::expect_with(|_jail| {
+            let settings = Settings::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(settings.database_url(), "sqlite://data/hireloop.db");
+            assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_named_file_must_exist() {
+        assert!(Settings::load(Some(Path::new("/nonexistent/hireloop.toml"))).is_err());
+    }
+}

@@ -1,0 +1,132 @@
+//! The `hireloop` command line.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use hireloop::config::Settings;
+use hireloop::startup::{prepare_database, Application};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tracing_subscriber::EnvFilter;
+
+/// Hireloop: interview and hiring pipeline tracker.
+#[derive(Parser)]
+#[command(name = "hireloop", version, about)]
+struct Cli {
+    /// A TOML configuration file (default: ./hireloop.toml when present).
+    #[arg(long, global = true, env = "HIRELOOP_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080 (overrides HIRELOOP_ADDR).
+        #[arg(long)]
+        addr: Option<SocketAddr>,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Create an admin account. The password comes from HIRELOOP_ADMIN_PASSWORD or a prompt.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// IANA time zone, e.g. Europe/Berlin.
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+    },
+    /// Load a small demo data set (safe to run again).
+    DemoData,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
+        )
+        .init();
+    if let Err(error) = run(Cli::parse()).await {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve { addr: None }) {
+        Command::Serve { addr } => {
+            if let Some(addr) = addr {
+                settings.addr = addr;
+            }
+            let app = Application::build(settings.clone()).await?;
+            tracing::info!(
+                "Hireloop listening on http://{}:{}",
+                settings.addr.ip(),
+                app.port()
+            );
+            app.run_until_stopped().await
+        }
+        Command::Migrate => {
+            prepare_database(&settings).await?;
+            println!("The database schema is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin {
+            email,
+            name,
+            timezone,
+        } => {
+            let password = match std::env::var("HIRELOOP_ADMIN_PASSWORD") {
+                Ok(password) => password.clone(),
+                Err(_) => {
+                    let first = rpassword::prompt_password("Password for the new admin: ")
+                        .context("reading the password")?;
+                    let second =
+                        rpassword::prompt_password("Repeat it: ").context("reading the password")?;
+                    if first != second {
+                        anyhow::bail!("the two passwords do not match");
+                    }
+                    first
+                }
+            };
+            let db = prepare_database(&settings).await?;
+            let input = app::auth::service::AdminInput {
+                name,
+                email: email.clone(),
+                timezone,
+                password: password.clone(),
+                password_confirm: password,
+            };
+            match app::auth::service::create_admin(&db, &input).await {
+                Ok(_) => {
+                    println!("Created admin {email}.");
+                    Ok(())
+                }
+                Err(app::error::AppError::Invalid(fields)) => {
+                    let problems: Vec<String> = fields
+                        .iter()
+                        .map(|(field, message)| format!("{field}: {message}"))
+                        .collect();
+                    anyhow::bail!("{}", problems.join("; "))
+                }
+                Err(other) => anyhow::bail!("{other}"),
+            }
+        }
+        Command::DemoData => {
+            let db = prepare_database(&settings).await?;
+            let created = hireloop::demo::seed(&db).await?;
+            println!("Demo data ready ({created} new accounts). Sign in with any of:");
+            for user in hireloop::demo::DEMO_USERS {
+                println!("  {:<24} {:<9} {}", user.email, user.role, user.does);
+            }
+            println!("Password for all: {}", hireloop::demo::DEMO_PASSWORD);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Building and running the server: the database, the HTTP stack, background tasks.
+
+use crate::config::Settings;
+use anyhow::Context;
+use app::app::{shell, App};
+use app::auth::rate_limit::{LoginLimiter, LoginQuota};
+use app::auth::session_store::DbSessionStore;
+use app::db::{self, Db};
+use app::state::{AppState, RuntimeSettings};
+use axum::routing::get;
+use axum::Router;
+use http::header::{self, HeaderValue};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    listener: TcpListener,
+    router: Router,
+    db: Db,
+}
+
+/// Connects to the database named in `settings` and brings its schema up to date.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = db::connect(settings.database_url(), settings.database_max_connections).await?;
+    db::migrate(&db).await?;
+    Ok(db)
+}
+
+impl Application {
+    /// Connects, migrates and binds (port 0 picks a free port, as the tests do).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = prepare_database(&settings).await?;
+        Self::build_with_db(settings, db).await
+    }
+
+    /// Binds the server to an already prepared database.
+    pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.addr)
+            .await
+            .with_context(|| format!("binding {}", settings.addr))?;
+        let local = listener.local_addr().context("reading the bound address")?;
+        let router = router(&settings, db.clone(), local);
+        app::auth::password::warm_up().await;
+        Ok(Self {
+            port: local.port(),
+            listener,
+            router,
+            db,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves until Ctrl-C / SIGTERM, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_with_shutdown(shutdown_signal()).await
+    }
+
+    /// Serves until `shutdown` completes.
+    pub async fn run_with_shutdown(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(self.db.clone())));
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("serving HTTP")?;
+        cleanup.abort();
+        Ok(())
+    }
+}
+
+fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
+    let leptos_options = LeptosOptions::builder()
+        .output_name("hireloop")
+        .site_root(settings.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(local)
+        .build();
+    let public_base_url = settings
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{local}"));
+    let login_limiter = Arc::new(LoginLimiter::new(
+        LoginQuota {
+            burst: settings.login_ip_burst,
+            refill_every: Duration::from_secs(settings.login_ip_refill_secs),
+        },
+        LoginQuota {
+            burst: settings.login_account_burst,
+            refill_every: Duration::from_secs(settings.login_account_refill_secs),
+        },
+    ));
+    spawn_limiter_housekeeping(Arc::downgrade(&login_limiter));
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options.clone(),
+        settings: Arc::new(RuntimeSettings {
+            public_base_url,
+            behind_proxy: settings.behind_proxy,
+        }),
+        login_limiter,
+    };
+
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+        .with_name("hireloop_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(settings.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(
+            settings.session_idle_days,
+        )));
+
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/health", get(|| async { "ok" }))
+        .leptos_routes(&state, routes, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Removes expired sessions every hour.
+async fn delete_expired_sessions(store: DbSessionStore) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(error) = store.delete_expired().await {
+            tracing::warn!(%error, "could not delete expired sessions");
+        }
+    }
+}
+
+/// Drops idle limiter keys every few minutes, until the limiter itself is gone.
+fn spawn_limiter_housekeeping(limiter: std::sync::Weak<LoginLimiter>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        loop {
+            tick.tick().await;
+            match limiter.upgrade() {
+                Some(limiter) => limiter.forget_idle(),
+                None => break,
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
