@@ -298,8 +298,11 @@ pub fn encode_query(value: &str) -> String {
 /// What a page shows when its data could not be loaded.
 #[component]
 pub fn PageError(error: AppError) -> impl IntoView {
+    // A redirect to sign-in sets its own status.
     #[cfg(feature = "ssr")]
-    crate::endpoint::set_status(&error);
+    if error != AppError::Unauthenticated {
+        crate::endpoint::set_status(&error);
+    }
     match error {
         AppError::Unauthenticated => {
             let location = use_location();

@@ -16,7 +16,7 @@ pub struct Dashboard {
     pub is_admin: bool,
 }
 
-#[server(endpoint = "dashboard")]
+#[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::auth::guard::require_user;
     crate::endpoint::run(async {

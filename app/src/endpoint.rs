@@ -20,12 +20,18 @@ pub fn is_plain_form_post() -> bool {
     })
 }
 
+/// True when the current request is a call of a server function over HTTP (rather than
+/// a page being rendered, which calls server functions in-process).
+fn is_server_fn_call() -> bool {
+    use_context::<Parts>().is_some_and(|parts| parts.uri.path().starts_with("/api/"))
+}
+
 /// Runs a server function's body and gives an error its HTTP status. Plain form posts keep
-/// the redirect that carries the error back to the form.
+/// the redirect that carries the error back to the form; pages set their own status.
 pub async fn run<T>(body: impl Future<Output = AppResult<T>>) -> AppResult<T> {
     let result = body.await;
     if let Err(error) = &result {
-        if !is_plain_form_post() {
+        if is_server_fn_call() && !is_plain_form_post() {
             set_status(error);
         }
     }

@@ -1,1 +1,89 @@
-fn main() {}
+//! Hireloop's end-to-end suite. Every test runs twice: on SQLite and on PostgreSQL
+//! (`sqlite::name`, `postgres::name`); filter with the usual `cargo test -- <pattern>`.
+//!
+//! A custom harness (libtest-mimic) lets the run start shared processes (the PostgreSQL
+//! cluster, chromedriver) once and stop them, and remove every file, when the run ends —
+//! also when tests fail.
+
+mod accounts;
+mod accounts_ui;
+mod support;
+
+use hireloop_tests::{browser, postgres, scratch, Backend};
+use libtest_mimic::{Arguments, Failed, Trial};
+use std::process::ExitCode;
+use std::time::Duration;
+use support::Case;
+
+/// No single test may run longer than this (the suite must never hang).
+const TEST_TIMEOUT: Duration = Duration::from_secs(240);
+
+fn all_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    cases.extend(accounts::cases());
+    cases.extend(accounts_ui::cases());
+    cases
+}
+
+fn run_case(case: Case, backend: Backend) -> Result<(), Failed> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("building a runtime: {e}"))?;
+    let outcome = runtime.block_on(async move {
+        tokio::time::timeout(TEST_TIMEOUT, (case.run)(backend)).await
+    });
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(error)) => Err(format!("{error:#}").into()),
+        Err(_) => Err(format!("timed out after {} s", TEST_TIMEOUT.as_secs()).into()),
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    let mut trials = Vec::new();
+    for backend in Backend::ALL {
+        for case in all_cases() {
+            let name = format!("{}::{}", backend.name(), case.name);
+            let kind = if case.browser { "browser" } else { "http" };
+            trials.push(Trial::test(name, move || run_case(case, backend)).with_kind(kind));
+        }
+    }
+    install_interrupt_cleanup();
+    let conclusion = libtest_mimic::run(&args, trials);
+    cleanup();
+    conclusion.exit_code()
+}
+
+/// Stops everything the run started and removes its files.
+fn cleanup() {
+    browser::shutdown();
+    postgres::shutdown();
+    scratch::remove();
+}
+
+/// Ctrl-C or SIGTERM during a run still cleans up before exiting.
+fn install_interrupt_cleanup() {
+    std::thread::spawn(|| {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+            return;
+        };
+        runtime.block_on(async {
+            let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            else {
+                return;
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        });
+        eprintln!("interrupted: stopping test processes");
+        cleanup();
+        std::process::exit(130);
+    });
+}

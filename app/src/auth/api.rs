@@ -27,7 +27,7 @@ async fn start_session(auth: &service::Authenticated) -> Result<(), AppError> {
 }
 
 /// The signed-in user, if any.
-#[server(endpoint = "current_user")]
+#[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     endpoint::run(guard::current_user()).await
 }

@@ -103,7 +103,7 @@ pub async fn create_user(
 }
 
 /// One user for the edit page (and a link issued just before, once).
-#[server(endpoint = "user_edit_data")]
+#[server(endpoint = "get_user_edit")]
 pub async fn get_user_edit(id: i64) -> Result<(UserEditData, Option<String>), AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
@@ -172,7 +172,7 @@ pub async fn issue_password_link(id: i64) -> Result<(), AppError> {
     .await
 }
 
-#[server(endpoint = "account_data")]
+#[server(endpoint = "get_account")]
 pub async fn get_account() -> Result<AccountData, AppError> {
     endpoint::run(async {
         let user = require_user().await?;
