@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use serde::{de::DeserializeOwned, Serialize};
+use std::fmt::Write as _;
 
 /// The error of a server action's last run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
@@ -289,7 +290,7 @@ pub fn encode_query(value: &str) -> String {
         if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
             out.push(char::from(byte));
         } else {
-            out.push_str(&format!("%{byte:02X}"));
+            let _ = write!(out, "%{byte:02X}");
         }
     }
     out
@@ -309,10 +310,10 @@ pub fn PageError(error: AppError) -> impl IntoView {
             let here = format!(
                 "{}{}",
                 location.pathname.get_untracked(),
-                location.search.get_untracked().chars().next().map_or_else(String::new, |_| format!(
-                    "?{}",
-                    location.search.get_untracked()
-                ))
+                location.search.get_untracked().chars().next().map_or_else(
+                    String::new,
+                    |_| format!("?{}", location.search.get_untracked())
+                )
             );
             let path = format!("/login?next={}", encode_query(&here));
             view! { <Redirect path=path /> }.into_any()

@@ -1,7 +1,7 @@
 //! The signed-in home page: what needs the user's attention.
 
-use crate::error::AppError;
 use crate::components::loaded;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -21,9 +21,8 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::auth::guard::require_user;
     crate::endpoint::run(async {
         let user = require_user().await?;
-        let tz = crate::values::TimeZoneName::parse(&user.timezone)
-            .map(|t| t.tz())
-            .unwrap_or(chrono_tz::UTC);
+        let tz =
+            crate::values::TimeZoneName::parse(&user.timezone).map_or(chrono_tz::UTC, |t| t.tz());
         let local_now = chrono::Utc::now()
             .with_timezone(&tz)
             .format("%A %-d %B %Y, %H:%M")

@@ -29,7 +29,10 @@ impl Backend {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Self::Postgres)
         } else {
-            bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {})", redact_url(url))
+            bail!(
+                "DATABASE_URL must start with sqlite:// or postgres:// (got {})",
+                redact_url(url)
+            )
         }
     }
 
@@ -105,8 +108,9 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
     if path != ":memory:" && !path.is_empty() {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .with_context(|| format!("creating the database folder {}", parent.display()))?;
+                std::fs::create_dir_all(parent).with_context(|| {
+                    format!("creating the database folder {}", parent.display())
+                })?;
             }
         }
     }
@@ -153,7 +157,8 @@ impl sqlx::Type<sqlx::Any> for Flag {
     }
 
     fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
-        <bool as sqlx::Type<sqlx::Any>>::compatible(ty) || <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+        <bool as sqlx::Type<sqlx::Any>>::compatible(ty)
+            || <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
     }
 }
 
@@ -171,7 +176,9 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     match error {
         sqlx::Error::Database(db_error) => {
             matches!(db_error.kind(), sqlx::error::ErrorKind::UniqueViolation)
-                || db_error.code().is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
+                || db_error
+                    .code()
+                    .is_some_and(|c| c == "23505" || c == "2067" || c == "1555")
         }
         _ => false,
     }
@@ -203,8 +210,14 @@ mod tests {
 
     #[test]
     fn backend_follows_the_scheme() {
-        assert_eq!(Backend::of_url("sqlite://data/x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::of_url("postgres://localhost/x").ok(), Some(Backend::Postgres));
+        assert_eq!(
+            Backend::of_url("sqlite://data/x.db").ok(),
+            Some(Backend::Sqlite)
+        );
+        assert_eq!(
+            Backend::of_url("postgres://localhost/x").ok(),
+            Some(Backend::Postgres)
+        );
         assert!(Backend::of_url("mysql://localhost/x").is_err());
     }
 }

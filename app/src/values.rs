@@ -235,12 +235,18 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_single_line_and_bounded() {
-        assert_eq!(Name::parse("  Grace Hopper ").map(Name::into_string), Ok("Grace Hopper".into()));
+        assert_eq!(
+            Name::parse("  Grace Hopper ").map(Name::into_string),
+            Ok("Grace Hopper".into())
+        );
         assert_eq!(Name::parse("   "), Err("Enter a name.".into()));
         assert!(Name::parse(&"x".repeat(Name::MAX + 1)).is_err());
         assert!(Name::parse(&"x".repeat(Name::MAX)).is_ok());
         assert!(Name::parse("two\nlines").is_err());
-        assert_eq!(Name::parse_labelled("", "a team"), Err("Enter a team.".into()));
+        assert_eq!(
+            Name::parse_labelled("", "a team"),
+            Err("Enter a team.".into())
+        );
     }
 
     #[test]
@@ -252,7 +258,10 @@ mod tests {
             NewPassword::parse_confirmed("long enough pass", "long enough pasS").err(),
             Some("The two passwords do not match.".to_owned())
         );
-        assert_eq!(format!("{:?}", NewPassword::parse("long enough pass")), "Ok(NewPassword(**redacted**))");
+        assert_eq!(
+            format!("{:?}", NewPassword::parse("long enough pass")),
+            "Ok(NewPassword(**redacted**))"
+        );
     }
 
     #[test]

@@ -83,7 +83,11 @@ impl Settings {
         }
         figment = figment
             .merge(Env::prefixed("HIRELOOP_").ignore(&["config", "admin_password"]))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database_url".into()));
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database_url".into()),
+            );
         figment
             .extract()
             .map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))
@@ -126,6 +130,7 @@ impl std::fmt::Debug for Settings {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's test jail returns its own large error type
 mod tests {
     use super::*;
 

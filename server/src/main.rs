@@ -82,18 +82,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             name,
             timezone,
         } => {
-            let password = match std::env::var("HIRELOOP_ADMIN_PASSWORD") {
-                Ok(password) => password.clone(),
-                Err(_) => {
-                    let first = rpassword::prompt_password("Password for the new admin: ")
-                        .context("reading the password")?;
-                    let second =
-                        rpassword::prompt_password("Repeat it: ").context("reading the password")?;
-                    if first != second {
-                        anyhow::bail!("the two passwords do not match");
-                    }
-                    first
+            let password = if let Ok(password) = std::env::var("HIRELOOP_ADMIN_PASSWORD") {
+                password
+            } else {
+                let first = rpassword::prompt_password("Password for the new admin: ")
+                    .context("reading the password")?;
+                let second =
+                    rpassword::prompt_password("Repeat it: ").context("reading the password")?;
+                if first != second {
+                    anyhow::bail!("the two passwords do not match");
                 }
+                first
             };
             let db = prepare_database(&settings).await?;
             let input = app::auth::service::AdminInput {

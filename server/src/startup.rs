@@ -78,7 +78,9 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(self.db.clone())));
+        let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(
+            self.db.clone(),
+        )));
         axum::serve(
             self.listener,
             self.router
@@ -161,7 +163,7 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
 
 /// Removes expired sessions every hour.
 async fn delete_expired_sessions(store: DbSessionStore) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    let mut tick = tokio::time::interval(Duration::from_hours(1));
     loop {
         tick.tick().await;
         if let Err(error) = store.delete_expired().await {
@@ -173,7 +175,7 @@ async fn delete_expired_sessions(store: DbSessionStore) {
 /// Drops idle limiter keys every few minutes, until the limiter itself is gone.
 fn spawn_limiter_housekeeping(limiter: std::sync::Weak<LoginLimiter>) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(300));
+        let mut tick = tokio::time::interval(Duration::from_mins(5));
         loop {
             tick.tick().await;
             match limiter.upgrade() {

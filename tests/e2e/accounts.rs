@@ -49,7 +49,10 @@ async fn first_admin_setup_happens_exactly_once(backend: Backend) -> TestResult 
     let client = TestApp::client();
     let (status, html) = app.page(&client, "/setup").await?;
     ensure!(status == StatusCode::OK, "setup page: {status}");
-    ensure!(html.contains("Create the first admin account"), "the set-up form is offered");
+    ensure!(
+        html.contains("Create the first admin account"),
+        "the set-up form is offered"
+    );
 
     let form = [
         ("name", "Grace Hopper"),
@@ -63,16 +66,27 @@ async fn first_admin_setup_happens_exactly_once(backend: Backend) -> TestResult 
     // The new admin is signed in.
     let (_, me) = app.call(&client, "get_current_user", &[]).await?;
     let me = json(&me)?;
-    ensure!(me["email"] == "grace@example.com" && me["role"] == "Admin", "{me}");
+    ensure!(
+        me["email"] == "grace@example.com" && me["role"] == "Admin",
+        "{me}"
+    );
 
     // A second attempt, from anyone, is refused and changes nothing.
     let (status, body) = app.call(&TestApp::client(), "setup", &form).await?;
-    ensure!(status == StatusCode::CONFLICT, "second setup: {status} {body}");
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
+    ensure!(
+        status == StatusCode::CONFLICT,
+        "second setup: {status} {body}"
+    );
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db)
+        .await?;
     ensure!(count == 1, "still one user, got {count}");
     // And the page is gone.
     let (status, html) = app.page(&TestApp::client(), "/setup").await?;
-    ensure!(status == StatusCode::NOT_FOUND, "setup page after set-up: {status}");
+    ensure!(
+        status == StatusCode::NOT_FOUND,
+        "setup page after set-up: {status}"
+    );
     ensure!(!html.contains("Create admin account"), "no form any more");
     app.stop().await;
     Ok(())
@@ -98,7 +112,10 @@ async fn setup_form_rejects_bad_input_and_saves_nothing(backend: Backend) -> Tes
     let error = json(&body)?;
     let fields = error["Invalid"].as_array().context("field errors")?;
     let named: Vec<&str> = fields.iter().filter_map(|f| f[0].as_str()).collect();
-    ensure!(named == ["name", "email", "timezone", "password"], "{named:?}");
+    ensure!(
+        named == ["name", "email", "timezone", "password"],
+        "{named:?}"
+    );
     let (_, body) = app
         .call(
             &client,
@@ -113,17 +130,32 @@ async fn setup_form_rejects_bad_input_and_saves_nothing(backend: Backend) -> Tes
         )
         .await?;
     ensure!(body.contains("The two passwords do not match."), "{body}");
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
-    let marked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance").fetch_one(&app.db).await?;
-    ensure!(users == 0 && marked == 0, "nothing saved: {users} users, {marked} marks");
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db)
+        .await?;
+    let marked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance")
+        .fetch_one(&app.db)
+        .await?;
+    ensure!(
+        users == 0 && marked == 0,
+        "nothing saved: {users} users, {marked} marks"
+    );
     app.stop().await;
     Ok(())
 }
 
-async fn timed_login(app: &TestApp, email: &str, password: &str) -> anyhow::Result<(Duration, StatusCode, String)> {
+async fn timed_login(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<(Duration, StatusCode, String)> {
     let started = Instant::now();
     let (status, body) = app
-        .call(&TestApp::client(), "login", &[("email", email), ("password", password)])
+        .call(
+            &TestApp::client(),
+            "login",
+            &[("email", email), ("password", password)],
+        )
         .await?;
     Ok((started.elapsed(), status, body))
 }
@@ -137,10 +169,17 @@ async fn wrong_password_and_unknown_email_look_the_same(backend: Backend) -> Tes
         let (elapsed, status, body) = timed_login(&app, &user.email, "wrong password!").await?;
         known.push(elapsed);
         ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
-        let (elapsed, status2, body2) = timed_login(&app, "nobody@example.com", "wrong password!").await?;
+        let (elapsed, status2, body2) =
+            timed_login(&app, "nobody@example.com", "wrong password!").await?;
         unknown.push(elapsed);
-        ensure!(status2 == status && body2 == body, "same answer: {body} vs {body2}");
-        ensure!(body.contains("That email and password do not match an active account."), "{body}");
+        ensure!(
+            status2 == status && body2 == body,
+            "same answer: {body} vs {body2}"
+        );
+        ensure!(
+            body.contains("That email and password do not match an active account."),
+            "{body}"
+        );
     }
     // Both paths do the same password-hash work: an unknown email is not answered
     // measurably faster (without the dummy verification it would be ~50x faster).
@@ -157,7 +196,10 @@ async fn wrong_password_and_unknown_email_look_the_same(backend: Backend) -> Tes
 async fn login_is_rate_limited_per_account(backend: Backend) -> TestResult {
     let app = spawn_app(
         backend,
-        Options { login_account_burst: 3, ..Options::default() },
+        Options {
+            login_account_burst: 3,
+            ..Options::default()
+        },
     )
     .await?;
     let user = app.create_user("Target User", "member").await?;
@@ -172,13 +214,26 @@ async fn login_is_rate_limited_per_account(backend: Backend) -> TestResult {
     ensure!((1..=60).contains(&wait), "wait {wait}");
     // Even the right password waits now; the message names the wait.
     let (status, body) = app
-        .call(&TestApp::client(), "login", &[("email", &user.email.to_uppercase()), ("password", &user.password)])
+        .call(
+            &TestApp::client(),
+            "login",
+            &[
+                ("email", &user.email.to_uppercase()),
+                ("password", &user.password),
+            ],
+        )
         .await?;
     ensure!(status == StatusCode::TOO_MANY_REQUESTS, "{status} {body}");
     let (_, html) = app
-        .page(&TestApp::client(), &format!("/login?__path=%2Fapi%2Flogin&__err={}", url_safe_b64(&body)))
+        .page(
+            &TestApp::client(),
+            &format!("/login?__path=%2Fapi%2Flogin&__err={}", url_safe_b64(&body)),
+        )
         .await?;
-    ensure!(html.contains("Too many attempts. Try again in"), "the page names the wait");
+    ensure!(
+        html.contains("Too many attempts. Try again in"),
+        "the page names the wait"
+    );
     // Another account is not affected.
     let other = app.create_user("Other User", "member").await?;
     app.login(&other).await?;
@@ -192,7 +247,11 @@ fn url_safe_b64(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..=chunk.len() {
             out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 63) as usize]));
@@ -205,9 +264,17 @@ fn url_safe_b64(text: &str) -> String {
 }
 
 async fn login_is_rate_limited_per_address(backend: Backend) -> TestResult {
-    let app = spawn_app(backend, Options { login_ip_burst: 4, ..Options::default() }).await?;
+    let app = spawn_app(
+        backend,
+        Options {
+            login_ip_burst: 4,
+            ..Options::default()
+        },
+    )
+    .await?;
     for n in 0..4 {
-        let (_, status, _) = timed_login(&app, &format!("someone{n}@example.com"), "password guess").await?;
+        let (_, status, _) =
+            timed_login(&app, &format!("someone{n}@example.com"), "password guess").await?;
         ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
     }
     let (_, status, body) = timed_login(&app, "someone9@example.com", "password guess").await?;
@@ -226,7 +293,12 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(ToOwned::to_owned)
 }
 
-async fn raw_login(app: &TestApp, cookie: Option<&str>, email: &str, password: &str) -> anyhow::Result<reqwest::Response> {
+async fn raw_login(
+    app: &TestApp,
+    cookie: Option<&str>,
+    email: &str,
+    password: &str,
+) -> anyhow::Result<reqwest::Response> {
     let mut request = reqwest::Client::new()
         .post(app.url("/api/login"))
         .header("Accept", "application/json")
@@ -259,8 +331,14 @@ async fn session_is_rotated_on_login_and_removed_on_logout(backend: Backend) -> 
     let second = raw_login(&app, Some(&first_cookie), &user.email, &user.password).await?;
     let second_cookie = cookie_pair(&session_cookie(&second).context("a new session cookie")?);
     ensure!(first_cookie != second_cookie, "the id changed on sign-in");
-    ensure!(whoami(&app, &first_cookie).await?.is_null(), "old id no longer works");
-    ensure!(whoami(&app, &second_cookie).await?["id"] == user.id, "new id works");
+    ensure!(
+        whoami(&app, &first_cookie).await?.is_null(),
+        "old id no longer works"
+    );
+    ensure!(
+        whoami(&app, &second_cookie).await?["id"] == user.id,
+        "new id works"
+    );
 
     // Sign out: cookie cleared, stored session gone, the id is useless.
     let response = reqwest::Client::new()
@@ -282,13 +360,23 @@ async fn session_is_rotated_on_login_and_removed_on_logout(backend: Backend) -> 
 
 async fn session_cookie_is_httponly_samesite_and_optionally_secure(backend: Backend) -> TestResult {
     for secure in [false, true] {
-        let app = spawn_app(backend, Options { secure_cookies: secure, ..Options::default() }).await?;
+        let app = spawn_app(
+            backend,
+            Options {
+                secure_cookies: secure,
+                ..Options::default()
+            },
+        )
+        .await?;
         let user = app.create_user("Cookie User", "member").await?;
         let response = raw_login(&app, None, &user.email, &user.password).await?;
         let cookie = session_cookie(&response).context("cookie")?;
         ensure!(cookie.contains("HttpOnly"), "{cookie}");
         ensure!(cookie.contains("SameSite=Lax"), "{cookie}");
-        ensure!(cookie.contains("; Secure") == secure, "secure={secure}: {cookie}");
+        ensure!(
+            cookie.contains("; Secure") == secure,
+            "secure={secure}: {cookie}"
+        );
         app.stop().await;
     }
     Ok(())
@@ -304,20 +392,33 @@ async fn deactivated_user_is_logged_out_at_once(backend: Backend) -> TestResult 
 
     let admin_client = app.login(&admin).await?;
     let (status, body) = app
-        .call(&admin_client, "set_user_active", &[("id", &member.id.to_string()), ("active", "false")])
+        .call(
+            &admin_client,
+            "set_user_active",
+            &[("id", &member.id.to_string()), ("active", "false")],
+        )
         .await?;
     ensure!(status == StatusCode::OK, "deactivate: {status} {body}");
 
     let (status, _) = app.call(&member_client, "get_dashboard", &[]).await?;
-    ensure!(status == StatusCode::UNAUTHORIZED, "member is out at once: {status}");
+    ensure!(
+        status == StatusCode::UNAUTHORIZED,
+        "member is out at once: {status}"
+    );
     let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
         .bind(member.id)
         .fetch_one(&app.db)
         .await?;
     ensure!(sessions == 0, "their sessions were deleted: {sessions}");
     let (_, status, body) = timed_login(&app, &member.email, &member.password).await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "no sign-in: {status}");
-    ensure!(body.contains("do not match an active account"), "generic message: {body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY,
+        "no sign-in: {status}"
+    );
+    ensure!(
+        body.contains("do not match an active account"),
+        "generic message: {body}"
+    );
     // The audit log names who did it.
     let actor: Option<i64> = sqlx::query_scalar(
         "SELECT actor_id FROM audit_log WHERE entity = 'user' AND entity_id = $1 AND action = 'deactivate'",
@@ -328,8 +429,12 @@ async fn deactivated_user_is_logged_out_at_once(backend: Backend) -> TestResult 
     ensure!(actor == Some(admin.id), "audited: {actor:?}");
 
     // Reactivated, they can sign in again.
-    app.call(&admin_client, "set_user_active", &[("id", &member.id.to_string()), ("active", "true")])
-        .await?;
+    app.call(
+        &admin_client,
+        "set_user_active",
+        &[("id", &member.id.to_string()), ("active", "true")],
+    )
+    .await?;
     app.login(&member).await?;
     app.stop().await;
     Ok(())
@@ -358,32 +463,56 @@ async fn member_cannot_reach_admin_pages_or_functions(backend: Backend) -> TestR
         ("get_user_edit", vec![("id", &admin_id)]),
         (
             "update_user",
-            vec![("id", &admin_id), ("name", "X"), ("email", "x@example.com"), ("timezone", "UTC"), ("role", "member")],
+            vec![
+                ("id", &admin_id),
+                ("name", "X"),
+                ("email", "x@example.com"),
+                ("timezone", "UTC"),
+                ("role", "member"),
+            ],
         ),
-        ("set_user_active", vec![("id", &admin_id), ("active", "false")]),
+        (
+            "set_user_active",
+            vec![("id", &admin_id), ("active", "false")],
+        ),
         ("issue_password_link", vec![("id", &admin_id)]),
     ];
     for (endpoint, args) in &calls {
         let (status, body) = app.call(&client, endpoint, args).await?;
-        ensure!(status == StatusCode::FORBIDDEN, "{endpoint}: {status} {body}");
+        ensure!(
+            status == StatusCode::FORBIDDEN,
+            "{endpoint}: {status} {body}"
+        );
         ensure!(body.contains("Forbidden"), "{endpoint}: {body}");
         // Anonymous callers are turned away too.
         let (status, _) = app.call(&TestApp::client(), endpoint, args).await?;
-        ensure!(status == StatusCode::UNAUTHORIZED, "{endpoint} anonymous: {status}");
+        ensure!(
+            status == StatusCode::UNAUTHORIZED,
+            "{endpoint} anonymous: {status}"
+        );
     }
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db)
+        .await?;
     ensure!(users == 2, "nothing was created: {users}");
     let admin_role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
         .bind(admin.id)
         .fetch_one(&app.db)
         .await?;
-    let admin_active = app::users::repo::find_by_id(&app.db, admin.id).await?.is_some_and(|u| u.active);
+    let admin_active = app::users::repo::find_by_id(&app.db, admin.id)
+        .await?
+        .is_some_and(|u| u.active);
     ensure!(admin_role == "admin" && admin_active, "admin untouched");
-    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links").fetch_one(&app.db).await?;
+    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links")
+        .fetch_one(&app.db)
+        .await?;
     ensure!(links == 0, "no links issued");
     let (status, html) = app.page(&client, "/admin/users").await?;
     ensure!(status == StatusCode::FORBIDDEN, "admin page: {status}");
-    ensure!(html.contains("No access") && !html.contains(&admin.email), "no data on the page");
+    ensure!(
+        html.contains("No access") && !html.contains(&admin.email),
+        "no data on the page"
+    );
     app.stop().await;
     Ok(())
 }
@@ -392,9 +521,21 @@ async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) -> TestResult 
     let app = spawn_app(backend, Options::default()).await?;
     let client = TestApp::client();
     for path in ["/", "/admin/users", "/account"] {
-        let response = client.get(app.url(path)).header("Accept", "text/html").send().await?;
-        ensure!(response.status() == StatusCode::FOUND, "{path}: {}", response.status());
-        let location = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let response = client
+            .get(app.url(path))
+            .header("Accept", "text/html")
+            .send()
+            .await?;
+        ensure!(
+            response.status() == StatusCode::FOUND,
+            "{path}: {}",
+            response.status()
+        );
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         ensure!(location.starts_with("/login?next="), "{path} -> {location}");
     }
     app.stop().await;
@@ -421,34 +562,59 @@ async fn admin_creates_user_with_one_time_link(backend: Backend) -> TestResult {
     ensure!(status == StatusCode::OK, "{status} {body}");
     let id = json(&body)?["id"].as_i64().context("id")?;
     // The link is shown once, on the user's page.
-    let (_, body) = app.call(&client, "get_user_edit", &[("id", &id.to_string())]).await?;
+    let (_, body) = app
+        .call(&client, "get_user_edit", &[("id", &id.to_string())])
+        .await?;
     let data = json(&body)?;
     let link = data[1].as_str().context("link shown")?.to_owned();
-    ensure!(link.starts_with(&app.address) && link.contains("/set-password/"), "{link}");
-    let (_, body) = app.call(&client, "get_user_edit", &[("id", &id.to_string())]).await?;
+    ensure!(
+        link.starts_with(&app.address) && link.contains("/set-password/"),
+        "{link}"
+    );
+    let (_, body) = app
+        .call(&client, "get_user_edit", &[("id", &id.to_string())])
+        .await?;
     ensure!(json(&body)?[1].is_null(), "shown only once");
     let token = link.rsplit('/').next().context("token")?;
-    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links WHERE token_hash = $1")
-        .bind(token)
-        .fetch_one(&app.db)
-        .await?;
+    let stored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM password_links WHERE token_hash = $1")
+            .bind(token)
+            .fetch_one(&app.db)
+            .await?;
     ensure!(stored == 0, "the token itself is not stored");
 
     // The new user cannot sign in before setting a password.
     let (_, status, _) = timed_login(&app, "new.hire@example.com", "anything at all").await?;
     ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
     let anon = TestApp::client();
-    let (_, owner) = app.call(&anon, "password_link_owner", &[("token", token)]).await?;
-    ensure!(owner == "\"New Hire\"", "{owner}");
-    let (status, body) = app
-        .call(&anon, "redeem_password_link", &[("token", token), ("new_password", "short"), ("new_password_confirm", "short")])
+    let (_, owner) = app
+        .call(&anon, "password_link_owner", &[("token", token)])
         .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("at least 10"), "{body}");
+    ensure!(owner == "\"New Hire\"", "{owner}");
     let (status, body) = app
         .call(
             &anon,
             "redeem_password_link",
-            &[("token", token), ("new_password", "my own passphrase"), ("new_password_confirm", "my own passphrase")],
+            &[
+                ("token", token),
+                ("new_password", "short"),
+                ("new_password_confirm", "short"),
+            ],
+        )
+        .await?;
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("at least 10"),
+        "{body}"
+    );
+    let (status, body) = app
+        .call(
+            &anon,
+            "redeem_password_link",
+            &[
+                ("token", token),
+                ("new_password", "my own passphrase"),
+                ("new_password_confirm", "my own passphrase"),
+            ],
         )
         .await?;
     ensure!(status == StatusCode::OK, "{status} {body}");
@@ -459,11 +625,17 @@ async fn admin_creates_user_with_one_time_link(backend: Backend) -> TestResult {
         .call(
             &anon,
             "redeem_password_link",
-            &[("token", token), ("new_password", "another passphrase"), ("new_password_confirm", "another passphrase")],
+            &[
+                ("token", token),
+                ("new_password", "another passphrase"),
+                ("new_password_confirm", "another passphrase"),
+            ],
         )
         .await?;
     ensure!(status == StatusCode::CONFLICT, "{status} {body}");
-    let (_, owner) = app.call(&anon, "password_link_owner", &[("token", token)]).await?;
+    let (_, owner) = app
+        .call(&anon, "password_link_owner", &[("token", token)])
+        .await?;
     ensure!(owner == "null", "{owner}");
 
     // Initial-password mode.
@@ -496,7 +668,17 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
     let id = other.id.to_string();
     // Bad input: a message per field, nothing saved.
     let (status, body) = app
-        .call(&client, "update_user", &[("id", &id), ("name", ""), ("email", "bad"), ("timezone", "Nowhere"), ("role", "owner")])
+        .call(
+            &client,
+            "update_user",
+            &[
+                ("id", &id),
+                ("name", ""),
+                ("email", "bad"),
+                ("timezone", "Nowhere"),
+                ("role", "owner"),
+            ],
+        )
         .await?;
     ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
     for field in ["name", "email", "timezone", "role"] {
@@ -507,10 +689,19 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
         .call(
             &client,
             "update_user",
-            &[("id", &id), ("name", "Other Person"), ("email", &admin.email.to_uppercase()), ("timezone", "UTC"), ("role", "member")],
+            &[
+                ("id", &id),
+                ("name", "Other Person"),
+                ("email", &admin.email.to_uppercase()),
+                ("timezone", "UTC"),
+                ("role", "member"),
+            ],
         )
         .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("already exists"), "{body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("already exists"),
+        "{body}"
+    );
     let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
         .bind(other.id)
         .fetch_one(&app.db)
@@ -521,12 +712,25 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
         .call(
             &client,
             "update_user",
-            &[("id", &admin.id.to_string()), ("name", "Only Admin"), ("email", &admin.email), ("timezone", "UTC"), ("role", "member")],
+            &[
+                ("id", &admin.id.to_string()),
+                ("name", "Only Admin"),
+                ("email", &admin.email),
+                ("timezone", "UTC"),
+                ("role", "member"),
+            ],
         )
         .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("only active admin"), "{body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("only active admin"),
+        "{body}"
+    );
     let (status, _) = app
-        .call(&client, "set_user_active", &[("id", &admin.id.to_string()), ("active", "false")])
+        .call(
+            &client,
+            "set_user_active",
+            &[("id", &admin.id.to_string()), ("active", "false")],
+        )
         .await?;
     ensure!(status == StatusCode::CONFLICT, "{status}");
     // A valid edit is saved and audited with before and after.
@@ -534,7 +738,13 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
         .call(
             &client,
             "update_user",
-            &[("id", &id), ("name", "Other Renamed"), ("email", "renamed@example.com"), ("timezone", "Europe/Paris"), ("role", "admin")],
+            &[
+                ("id", &id),
+                ("name", "Other Renamed"),
+                ("email", "renamed@example.com"),
+                ("timezone", "Europe/Paris"),
+                ("role", "admin"),
+            ],
         )
         .await?;
     ensure!(status == StatusCode::OK, "{status} {body}");
@@ -544,7 +754,10 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
     .bind(other.id)
     .fetch_one(&app.db)
     .await?;
-    ensure!(before.contains("Other Person") && after.contains("Other Renamed"), "{before} -> {after}");
+    ensure!(
+        before.contains("Other Person") && after.contains("Other Renamed"),
+        "{before} -> {after}"
+    );
     app.stop().await;
     Ok(())
 }
@@ -558,22 +771,36 @@ async fn password_change_ends_other_sessions(backend: Backend) -> TestResult {
         .call(
             &laptop,
             "change_password",
-            &[("current_password", "not my password"), ("new_password", "brand new passphrase"), ("new_password_confirm", "brand new passphrase")],
+            &[
+                ("current_password", "not my password"),
+                ("new_password", "brand new passphrase"),
+                ("new_password_confirm", "brand new passphrase"),
+            ],
         )
         .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("current_password"), "{body}");
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("current_password"),
+        "{body}"
+    );
     let (status, body) = app
         .call(
             &laptop,
             "change_password",
-            &[("current_password", &user.password), ("new_password", "brand new passphrase"), ("new_password_confirm", "brand new passphrase")],
+            &[
+                ("current_password", &user.password),
+                ("new_password", "brand new passphrase"),
+                ("new_password_confirm", "brand new passphrase"),
+            ],
         )
         .await?;
     ensure!(status == StatusCode::OK, "{status} {body}");
     let (status, _) = app.call(&laptop, "get_dashboard", &[]).await?;
     ensure!(status == StatusCode::OK, "this session continues");
     let (status, _) = app.call(&phone, "get_dashboard", &[]).await?;
-    ensure!(status == StatusCode::UNAUTHORIZED, "the other session ended: {status}");
+    ensure!(
+        status == StatusCode::UNAUTHORIZED,
+        "the other session ended: {status}"
+    );
     let (_, status, _) = timed_login(&app, &user.email, "brand new passphrase").await?;
     ensure!(status == StatusCode::OK, "new password works");
     app.stop().await;
@@ -584,9 +811,24 @@ async fn own_timezone_is_validated(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
     let user = app.create_user("Zoned User", "member").await?;
     let client = app.login(&user).await?;
-    let (status, body) = app.call(&client, "update_my_timezone", &[("timezone", "Atlantis/Capital")]).await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("not a known time zone"), "{body}");
-    let (status, _) = app.call(&client, "update_my_timezone", &[("timezone", "Pacific/Auckland")]).await?;
+    let (status, body) = app
+        .call(
+            &client,
+            "update_my_timezone",
+            &[("timezone", "Atlantis/Capital")],
+        )
+        .await?;
+    ensure!(
+        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("not a known time zone"),
+        "{body}"
+    );
+    let (status, _) = app
+        .call(
+            &client,
+            "update_my_timezone",
+            &[("timezone", "Pacific/Auckland")],
+        )
+        .await?;
     ensure!(status == StatusCode::OK);
     let (_, me) = app.call(&client, "get_current_user", &[]).await?;
     ensure!(json(&me)?["timezone"] == "Pacific/Auckland", "{me}");
@@ -594,35 +836,65 @@ async fn own_timezone_is_validated(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(backend: Backend) -> TestResult {
+async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(
+    backend: Backend,
+) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
     let admin = app.create_user("Form Admin", "admin").await?;
     let client = TestApp::client();
     // Wrong password without JavaScript: back to the form, with the message on the page.
     let (status, location) = app
-        .post_form(&client, "login", "/login", &[("email", &admin.email), ("password", "wrong password")])
+        .post_form(
+            &client,
+            "login",
+            "/login",
+            &[("email", &admin.email), ("password", "wrong password")],
+        )
         .await?;
     ensure!(status == StatusCode::FOUND, "{status}");
     let location = location.context("redirect")?;
     let path = location.trim_start_matches(&app.address);
     let (_, html) = app.page(&client, path).await?;
-    ensure!(html.contains("That email and password do not match an active account."), "message shown");
+    ensure!(
+        html.contains("That email and password do not match an active account."),
+        "message shown"
+    );
     // Right password: straight to where they were going.
     let (status, location) = app
-        .post_form(&client, "login", "/login", &[("email", &admin.email), ("password", &admin.password), ("next", "/admin/users")])
+        .post_form(
+            &client,
+            "login",
+            "/login",
+            &[
+                ("email", &admin.email),
+                ("password", &admin.password),
+                ("next", "/admin/users"),
+            ],
+        )
         .await?;
-    ensure!(status == StatusCode::FOUND && location.as_deref() == Some("/admin/users"), "{location:?}");
+    ensure!(
+        status == StatusCode::FOUND && location.as_deref() == Some("/admin/users"),
+        "{location:?}"
+    );
     // A field error renders next to its field (aria-describedby ties them).
     let (_, location) = app
         .post_form(
             &client,
             "create_user",
             "/admin/users/new",
-            &[("name", "No Email"), ("email", "nope"), ("timezone", "UTC"), ("role", "member"), ("password_mode", "link")],
+            &[
+                ("name", "No Email"),
+                ("email", "nope"),
+                ("timezone", "UTC"),
+                ("role", "member"),
+                ("password_mode", "link"),
+            ],
         )
         .await?;
     let location = location.context("redirect")?;
-    let (_, html) = app.page(&client, location.trim_start_matches(&app.address)).await?;
+    let (_, html) = app
+        .page(&client, location.trim_start_matches(&app.address))
+        .await?;
     let start = html.find("field-email").unwrap_or(0);
     ensure!(
         html.contains(r#"aria-describedby="field-email-error""#)
@@ -630,7 +902,9 @@ async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(backend: Bac
         "email error next to the field: {}",
         &html[start..(start + 1200).min(html.len())]
     );
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&app.db).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&app.db)
+        .await?;
     ensure!(count == 1, "nothing saved");
     app.stop().await;
     Ok(())
@@ -644,7 +918,10 @@ async fn unknown_pages_are_404(backend: Backend) -> TestResult {
     let admin = app.create_user("Admin 404", "admin").await?;
     let client = app.login(&admin).await?;
     let (status, html) = app.page(&client, "/admin/users/999999").await?;
-    ensure!(status == StatusCode::NOT_FOUND && html.contains("Page not found"), "{status}");
+    ensure!(
+        status == StatusCode::NOT_FOUND && html.contains("Page not found"),
+        "{status}"
+    );
     app.stop().await;
     Ok(())
 }
@@ -669,13 +946,24 @@ async fn failed_migration_stops_start_up(backend: Backend) -> TestResult {
 }
 
 async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backend) -> TestResult {
-    let binary = hireloop_tests::app::site_root().join("..").join("debug").join("hireloop");
-    ensure!(binary.exists(), "build the server first (`make test` does): {}", binary.display());
+    let binary = hireloop_tests::app::site_root()
+        .join("..")
+        .join("debug")
+        .join("hireloop");
+    ensure!(
+        binary.exists(),
+        "build the server first (`make test` does): {}",
+        binary.display()
+    );
     let dir = tempfile::tempdir_in(hireloop_tests::scratch::dir())?;
     let url = hireloop_tests::app::fresh_database_url(backend, dir.path()).await?;
     let run = |args: &[&str], password: Option<&str>| {
         let mut command = std::process::Command::new(&binary);
-        command.args(args).env("DATABASE_URL", &url).env("RUST_LOG", "warn").current_dir(dir.path());
+        command
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .current_dir(dir.path());
         command.env_remove("HIRELOOP_ADMIN_PASSWORD");
         if let Some(password) = password {
             command.env("HIRELOOP_ADMIN_PASSWORD", password);
@@ -683,20 +971,54 @@ async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backen
         command.output()
     };
     let output = run(&["migrate"], None)?;
-    ensure!(output.status.success(), "migrate: {}", String::from_utf8_lossy(&output.stderr));
-    let output = run(&["create-admin", "--email", "boss@example.com", "--name", "The Boss"], Some("short"))?;
-    ensure!(!output.status.success(), "a short password is refused");
-    ensure!(String::from_utf8_lossy(&output.stderr).contains("at least 10 characters"), "says why");
+    ensure!(
+        output.status.success(),
+        "migrate: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let output = run(
-        &["create-admin", "--email", "boss@example.com", "--name", "The Boss", "--timezone", "Europe/Oslo"],
+        &[
+            "create-admin",
+            "--email",
+            "boss@example.com",
+            "--name",
+            "The Boss",
+        ],
+        Some("short"),
+    )?;
+    ensure!(!output.status.success(), "a short password is refused");
+    ensure!(
+        String::from_utf8_lossy(&output.stderr).contains("at least 10 characters"),
+        "says why"
+    );
+    let output = run(
+        &[
+            "create-admin",
+            "--email",
+            "boss@example.com",
+            "--name",
+            "The Boss",
+            "--timezone",
+            "Europe/Oslo",
+        ],
         Some("a long admin passphrase"),
     )?;
-    ensure!(output.status.success(), "create-admin: {}", String::from_utf8_lossy(&output.stderr));
+    ensure!(
+        output.status.success(),
+        "create-admin: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let output = run(&["demo-data"], None)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    ensure!(output.status.success() && stdout.contains("ada@hireloop.test"), "demo-data: {stdout}");
+    ensure!(
+        output.status.success() && stdout.contains("ada@hireloop.test"),
+        "demo-data: {stdout}"
+    );
     let output = run(&["demo-data"], None)?;
-    ensure!(String::from_utf8_lossy(&output.stdout).contains("0 new accounts"), "idempotent");
+    ensure!(
+        String::from_utf8_lossy(&output.stdout).contains("0 new accounts"),
+        "idempotent"
+    );
     // The admin can sign in to a server on that database.
     let mut settings = hireloop::config::Settings::for_database(&url);
     settings.site_root = hireloop_tests::app::site_root();
@@ -709,7 +1031,10 @@ async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backen
     let response = reqwest::Client::new()
         .post(format!("http://127.0.0.1:{port}/api/login"))
         .header("Accept", "application/json")
-        .form(&[("email", "boss@example.com"), ("password", "a long admin passphrase")])
+        .form(&[
+            ("email", "boss@example.com"),
+            ("password", "a long admin passphrase"),
+        ])
         .send()
         .await?;
     ensure!(response.status() == StatusCode::OK, "{}", response.status());

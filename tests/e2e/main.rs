@@ -7,6 +7,7 @@
 
 mod accounts;
 mod accounts_ui;
+mod docs;
 mod support;
 
 use hireloop_tests::{browser, postgres, scratch, Backend};
@@ -16,7 +17,7 @@ use std::time::Duration;
 use support::Case;
 
 /// No single test may run longer than this (the suite must never hang).
-const TEST_TIMEOUT: Duration = Duration::from_secs(240);
+const TEST_TIMEOUT: Duration = Duration::from_mins(4);
 
 fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
@@ -31,9 +32,8 @@ fn run_case(case: Case, backend: Backend) -> Result<(), Failed> {
         .enable_all()
         .build()
         .map_err(|e| format!("building a runtime: {e}"))?;
-    let outcome = runtime.block_on(async move {
-        tokio::time::timeout(TEST_TIMEOUT, (case.run)(backend)).await
-    });
+    let outcome = runtime
+        .block_on(async move { tokio::time::timeout(TEST_TIMEOUT, (case.run)(backend)).await });
     runtime.shutdown_timeout(Duration::from_secs(5));
     match outcome {
         Ok(Ok(())) => Ok(()),
@@ -52,6 +52,19 @@ fn main() -> ExitCode {
             trials.push(Trial::test(name, move || run_case(case, backend)).with_kind(kind));
         }
     }
+    trials.push(
+        Trial::test("docs::readme_screenshot", || {
+            run_case(
+                Case {
+                    name: "readme_screenshot",
+                    browser: true,
+                    run: |backend| Box::pin(docs::readme_screenshot(backend)),
+                },
+                Backend::Sqlite,
+            )
+        })
+        .with_ignored_flag(true),
+    );
     install_interrupt_cleanup();
     let conclusion = libtest_mimic::run(&args, trials);
     cleanup();
@@ -68,7 +81,10 @@ fn cleanup() {
 /// Ctrl-C or SIGTERM during a run still cleans up before exiting.
 fn install_interrupt_cleanup() {
     std::thread::spawn(|| {
-        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
             return;
         };
         runtime.block_on(async {

@@ -140,10 +140,7 @@ impl TestApp {
     /// Creates an active account directly in the database (`role` is `admin` or `member`).
     pub async fn create_user(&self, name: &str, role: &str) -> anyhow::Result<TestUser> {
         let n = NEXT_USER.fetch_add(1, Ordering::SeqCst);
-        let email = format!(
-            "{}.{n}@example.com",
-            name.to_lowercase().replace(' ', ".")
-        );
+        let email = format!("{}.{n}@example.com", name.to_lowercase().replace(' ', "."));
         let hash = password_hash().await?;
         let id = users::insert(
             &self.db,
@@ -180,7 +177,11 @@ impl TestApp {
     pub async fn login(&self, user: &TestUser) -> anyhow::Result<reqwest::Client> {
         let client = Self::client();
         let (status, body) = self
-            .call(&client, "login", &[("email", &user.email), ("password", &user.password)])
+            .call(
+                &client,
+                "login",
+                &[("email", &user.email), ("password", &user.password)],
+            )
             .await?;
         anyhow::ensure!(status == StatusCode::OK, "login failed: {status} {body}");
         Ok(client)
@@ -231,7 +232,11 @@ impl TestApp {
     }
 
     /// GETs a page as a browser does; returns the status and the HTML.
-    pub async fn page(&self, client: &reqwest::Client, path: &str) -> anyhow::Result<(StatusCode, String)> {
+    pub async fn page(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+    ) -> anyhow::Result<(StatusCode, String)> {
         let response = client
             .get(self.url(path))
             .header("Accept", "text/html,application/xhtml+xml")

@@ -24,20 +24,26 @@ static DRIVER: Mutex<Option<Driver>> = Mutex::new(None);
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 fn driver_port() -> anyhow::Result<u16> {
-    let mut guard = DRIVER.lock().map_err(|_| anyhow::anyhow!("driver lock poisoned"))?;
+    let mut guard = DRIVER
+        .lock()
+        .map_err(|_| anyhow::anyhow!("driver lock poisoned"))?;
     if let Some(driver) = guard.as_ref() {
         return Ok(driver.port);
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let log = std::fs::File::create(crate::scratch::dir().join("chromedriver.log"))?;
-    let child = Command::new(std::env::var("HIRELOOP_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()))
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::from(log.try_clone()?))
-        .stderr(Stdio::from(log))
-        // Its own process group: stopping the group also stops every Chromium it started.
-        .process_group(0)
-        .spawn()
-        .context("starting chromedriver (install chromium and chromium-driver)")?;
+    let child = Command::new(
+        std::env::var("HIRELOOP_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into()),
+    )
+    .arg(format!("--port={port}"))
+    .stdout(Stdio::from(log.try_clone()?))
+    .stderr(Stdio::from(log))
+    // Its own process group: stopping the group also stops every Chromium it started.
+    .process_group(0)
+    .spawn()
+    .context("starting chromedriver (install chromium and chromium-driver)")?;
     let deadline = Instant::now() + Duration::from_secs(20);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if Instant::now() > deadline {
@@ -268,7 +274,10 @@ impl Browser {
                 &format!("button {literal}"),
             )
             .await?;
-        button.click().await.with_context(|| format!("clicking {text:?}"))?;
+        button
+            .click()
+            .await
+            .with_context(|| format!("clicking {text:?}"))?;
         Ok(())
     }
 
@@ -281,7 +290,9 @@ impl Browser {
                 &format!("link {literal}"),
             )
             .await?;
-        link.click().await.with_context(|| format!("following {text:?}"))?;
+        link.click()
+            .await
+            .with_context(|| format!("following {text:?}"))?;
         Ok(())
     }
 
@@ -290,7 +301,9 @@ impl Browser {
         let literal = xpath_literal(text);
         Ok(self
             .client
-            .find(Locator::XPath(&format!("//a[normalize-space(.)={literal}]")))
+            .find(Locator::XPath(&format!(
+                "//a[normalize-space(.)={literal}]"
+            )))
             .await
             .is_ok())
     }
@@ -298,6 +311,15 @@ impl Browser {
     /// Runs `script` in the page and returns its result.
     pub async fn eval(&self, script: &str) -> anyhow::Result<serde_json::Value> {
         Ok(self.client.execute(script, vec![]).await?)
+    }
+
+    /// Whether scripts run in this page (false in a browser opened with scripts off).
+    pub async fn eval_is_available(&self) -> bool {
+        self.eval("return 1").await.is_ok_and(|v| v == json!(1))
+            && self
+                .eval("return document.documentElement.dataset.hydrated === 'true'")
+                .await
+                .is_ok_and(|v| v == json!(true))
     }
 
     /// Waits until the page's WebAssembly has taken over (client code is running).

@@ -61,7 +61,16 @@ impl Cluster {
         let data = dir.join("data");
         let mut initdb = Command::new(bin("initdb"));
         initdb
-            .args(["-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "-D",
+            ])
             .arg(&data)
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -91,7 +100,10 @@ impl Cluster {
                 "max_connections=300",
             ])
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("server.log")).map(Stdio::from).unwrap_or(Stdio::null()));
+            .stderr(
+                std::fs::File::create(dir.join("server.log"))
+                    .map_or_else(|_| Stdio::null(), Stdio::from),
+            );
         as_cluster_owner(&mut postgres)?;
         let child = postgres.spawn().context("starting postgres")?;
         let cluster = Self { child, dir, port };
@@ -103,7 +115,14 @@ impl Cluster {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let ready = Command::new(bin("pg_isready"))
-                .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+                .args([
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    &self.port.to_string(),
+                    "-U",
+                    "postgres",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status()
@@ -113,7 +132,10 @@ impl Cluster {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        bail!("postgres did not become ready; see {}", self.dir.join("server.log").display())
+        bail!(
+            "postgres did not become ready; see {}",
+            self.dir.join("server.log").display()
+        )
     }
 
     fn stop(mut self) {
@@ -125,7 +147,9 @@ impl Cluster {
         loop {
             match self.child.try_wait() {
                 Ok(Some(_)) => break,
-                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+                Ok(None) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(50))
+                }
                 _ => {
                     let _ = self.child.kill();
                     let _ = self.child.wait();
@@ -141,14 +165,20 @@ impl Cluster {
 /// and returns its URL.
 pub async fn fresh_database() -> anyhow::Result<String> {
     let port = {
-        let mut guard = CLUSTER.lock().map_err(|_| anyhow::anyhow!("cluster lock poisoned"))?;
+        let mut guard = CLUSTER
+            .lock()
+            .map_err(|_| anyhow::anyhow!("cluster lock poisoned"))?;
         if guard.is_none() {
             *guard = Some(tokio::task::block_in_place(Cluster::start)?);
         }
         guard.as_ref().map(|c| c.port).context("cluster")?
     };
     let admin_url = url(port, "postgres");
-    let name = format!("test_{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+    let name = format!(
+        "test_{}_{}",
+        std::process::id(),
+        NEXT_DB.fetch_add(1, Ordering::SeqCst)
+    );
     sqlx::any::install_default_drivers();
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin_url)
         .await

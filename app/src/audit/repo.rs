@@ -17,7 +17,11 @@ pub struct NewEntry<'a> {
 }
 
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
-pub async fn record<'c>(db: impl AnyExecutor<'c>, entry: NewEntry<'_>, now: i64) -> sqlx::Result<()> {
+pub async fn record<'c>(
+    db: impl AnyExecutor<'c>,
+    entry: NewEntry<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, entity, entity_id, action, opening_id, summary, \
          before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

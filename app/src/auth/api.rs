@@ -14,7 +14,10 @@ use {
 #[cfg(feature = "ssr")]
 async fn start_session(auth: &service::Authenticated) -> Result<(), AppError> {
     let session = guard::session().await?;
-    session.cycle_id().await.context("rotating the session id")?;
+    session
+        .cycle_id()
+        .await
+        .context("rotating the session id")?;
     session
         .insert(session_store::USER_ID_KEY, auth.user.id)
         .await
@@ -126,7 +129,10 @@ pub async fn change_password(
         )
         .await?;
         let session = guard::session().await?;
-        session.cycle_id().await.context("rotating the session id")?;
+        session
+            .cycle_id()
+            .await
+            .context("rotating the session id")?;
         session
             .insert(session_store::EPOCH_KEY, epoch)
             .await

@@ -1,6 +1,8 @@
 //! Sign-in, first-admin set-up and set-password pages.
 
-use super::api::{needs_setup, password_link_owner, setup_form, Login, RedeemPasswordLink, SetupFirstAdmin};
+use super::api::{
+    needs_setup, password_link_owner, setup_form, Login, RedeemPasswordLink, SetupFirstAdmin,
+};
 use crate::components::{
     action_error, field_error, loaded, FormError, NotFound, PasswordField, SelectField, TextField,
 };

@@ -73,16 +73,27 @@ mod tests {
     async fn hashes_verify_and_use_argon2id_with_explicit_parameters() {
         let password = NewPassword::parse("correct horse battery").expect("valid");
         let stored = hash(&password).await.expect("hash");
-        assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
-        assert!(verify("correct horse battery".into(), Some(stored.clone())).await.expect("verify"));
-        assert!(!verify("wrong horse battery".into(), Some(stored.clone())).await.expect("verify"));
+        assert!(
+            stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{stored}"
+        );
+        assert!(verify("correct horse battery".into(), Some(stored.clone()))
+            .await
+            .expect("verify"));
+        assert!(!verify("wrong horse battery".into(), Some(stored.clone()))
+            .await
+            .expect("verify"));
         // Same password, new salt.
         assert_ne!(stored, hash(&password).await.expect("hash"));
     }
 
     #[tokio::test]
     async fn missing_hash_never_verifies() {
-        assert!(!verify("anything at all".into(), None).await.expect("verify"));
-        assert!(!verify("x".into(), Some("not a phc string".into())).await.expect("verify"));
+        assert!(!verify("anything at all".into(), None)
+            .await
+            .expect("verify"));
+        assert!(!verify("x".into(), Some("not a phc string".into()))
+            .await
+            .expect("verify"));
     }
 }

@@ -72,8 +72,14 @@ mod tests {
 
     fn limiter(ip_burst: u32, account_burst: u32) -> LoginLimiter {
         LoginLimiter::new(
-            LoginQuota { burst: ip_burst, refill_every: Duration::from_secs(60) },
-            LoginQuota { burst: account_burst, refill_every: Duration::from_secs(30) },
+            LoginQuota {
+                burst: ip_burst,
+                refill_every: Duration::from_mins(1),
+            },
+            LoginQuota {
+                burst: account_burst,
+                refill_every: Duration::from_secs(30),
+            },
         )
     }
 

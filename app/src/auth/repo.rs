@@ -81,7 +81,11 @@ pub async fn consume_link<'c>(
 
 /// Older unused links stop working when a new one is issued for the same user.
 #[tracing::instrument(skip(db))]
-pub async fn revoke_links_of<'c>(db: impl AnyExecutor<'c>, user_id: i64, now: i64) -> sqlx::Result<()> {
+pub async fn revoke_links_of<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE password_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
         .bind(now)
         .bind(user_id)

@@ -266,7 +266,9 @@ pub async fn change_password(
     )
     .await
     .context("auditing the password change")?;
-    tx.commit().await.context("committing the password change")?;
+    tx.commit()
+        .await
+        .context("committing the password change")?;
     Ok(epoch)
 }
 

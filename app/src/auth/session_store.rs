@@ -29,8 +29,12 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
 }
 
 fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<i64>, i64)> {
-    let data = rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
-    let user_id = record.data.get(USER_ID_KEY).and_then(serde_json::Value::as_i64);
+    let data =
+        rmp_serde::to_vec(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(USER_ID_KEY)
+        .and_then(serde_json::Value::as_i64);
     Ok((data, user_id, record.expiry_date.unix_timestamp()))
 }
 

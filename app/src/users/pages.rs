@@ -1,7 +1,8 @@
 //! Admin pages for accounts, and the user's own account page.
 
 use super::api::{
-    get_account, get_user_edit, list_users, new_user_form, CreateUser, IssuePasswordLink, SetUserActive, UpdateMyTimezone, UpdateUser,
+    get_account, get_user_edit, list_users, new_user_form, CreateUser, IssuePasswordLink,
+    SetUserActive, UpdateMyTimezone, UpdateUser,
 };
 use super::UserSummary;
 use crate::auth::api::ChangePassword;
@@ -95,7 +96,10 @@ pub fn NewUserPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(created)) = create.value().get() {
-            navigate(&format!("/admin/users/{}", created.id), Default::default());
+            navigate(
+                &format!("/admin/users/{}", created.id),
+                leptos_router::NavigateOptions::default(),
+            );
         }
     });
     let (mode, set_mode) = signal("link".to_owned());

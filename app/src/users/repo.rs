@@ -51,7 +51,9 @@ pub async fn list<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<UserRow>> {
 
 #[tracing::instrument(skip(db))]
 pub async fn count<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(db).await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db)
+        .await
 }
 
 #[tracing::instrument(skip(db))]
@@ -72,7 +74,11 @@ pub struct NewUser<'a> {
 }
 
 #[tracing::instrument(skip_all, fields(role = user.role))]
-pub async fn insert<'c>(db: impl AnyExecutor<'c>, user: &NewUser<'_>, now: i64) -> sqlx::Result<i64> {
+pub async fn insert<'c>(
+    db: impl AnyExecutor<'c>,
+    user: &NewUser<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO users (name, email, timezone, role, active, password_hash, session_epoch, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, TRUE, $5, 0, $6, $6) RETURNING id",
@@ -114,7 +120,12 @@ pub async fn update_profile<'c>(
 
 /// Activates or deactivates an account; the epoch bump invalidates its sessions.
 #[tracing::instrument(skip(db))]
-pub async fn set_active<'c>(db: impl AnyExecutor<'c>, id: i64, active: bool, now: i64) -> sqlx::Result<()> {
+pub async fn set_active<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE users SET active = $1, session_epoch = session_epoch + 1, updated_at = $2 \
          WHERE id = $3",
@@ -147,7 +158,12 @@ pub async fn set_password<'c>(
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn set_timezone<'c>(db: impl AnyExecutor<'c>, id: i64, timezone: &str, now: i64) -> sqlx::Result<()> {
+pub async fn set_timezone<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    timezone: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET timezone = $1, updated_at = $2 WHERE id = $3")
         .bind(timezone)
         .bind(now)
