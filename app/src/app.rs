@@ -1,10 +1,20 @@
 //! The HTML shell, the navigation and the route table.
 
+use crate::admin::AdminPage;
+use crate::applications::pages::ApplicationPage;
+use crate::audit::pages::{AuditPage, OpeningAuditPage};
 use crate::auth::api::{get_current_user, Logout};
 use crate::auth::pages::{full_page_load, LoginPage, SetPasswordPage, SetupPage};
 use crate::auth::CurrentUser;
+use crate::candidates::pages::{
+    CandidatePage, CandidatesPage, EditCandidatePage, NewCandidatePage,
+};
 use crate::components::NotFound;
 use crate::dashboard::DashboardPage;
+use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
+use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
+use crate::openings::plan::PlanPage;
+use crate::skills::pages::SkillAreasPage;
 use crate::users::pages::{AccountPage, EditUserPage, NewUserPage, UsersPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -55,6 +65,24 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings") view=OpeningsPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/new") view=NewOpeningPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/:id") view=OpeningPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/:id/edit") view=EditOpeningPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/:id/plan") view=PlanPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/:id/audit") view=OpeningAuditPage ssr=SsrMode::Async />
+                    <Route path=path!("/candidates") view=CandidatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/candidates/new") view=NewCandidatePage ssr=SsrMode::Async />
+                    <Route path=path!("/candidates/:id") view=CandidatePage ssr=SsrMode::Async />
+                    <Route path=path!("/candidates/:id/edit") view=EditCandidatePage ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id") view=ApplicationPage ssr=SsrMode::Async />
+                    <Route path=path!("/applications/:id/schedule") view=SchedulePage ssr=SsrMode::Async />
+                    <Route path=path!("/interviews/:id") view=InterviewPage ssr=SsrMode::Async />
+                    <Route path=path!("/interviews/:id/kit") view=KitPage ssr=SsrMode::Async />
+                    <Route path=path!("/my-interviews") view=MyInterviewsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/skill-areas") view=SkillAreasPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/audit") view=AuditPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/new") view=NewUserPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/users/:id") view=EditUserPage ssr=SsrMode::Async />
@@ -103,7 +131,10 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
             <A href="/" exact=true>
                 "Dashboard"
             </A>
-            {user.is_admin().then(|| view! { <A href="/admin/users">"Admin"</A> })}
+            <A href="/openings">"Openings"</A>
+            {(user.is_admin() || user.is_hiring_manager).then(|| view! { <A href="/candidates">"Candidates"</A> })}
+            <A href="/my-interviews">"My interviews"</A>
+            {user.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
         </nav>
         <div class="user-menu">
             <A href="/account">

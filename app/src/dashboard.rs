@@ -2,6 +2,8 @@
 
 use crate::components::loaded;
 use crate::error::AppError;
+use crate::interviews::MyInterview;
+use crate::openings::OpeningSummary;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -14,6 +16,10 @@ pub struct Dashboard {
     /// The current date and time in the user's time zone.
     pub local_now: String,
     pub is_admin: bool,
+    /// The user's next interviews (as interviewer).
+    pub upcoming: Vec<MyInterview>,
+    /// Openings the user manages.
+    pub openings: Vec<OpeningSummary>,
 }
 
 #[server(endpoint = "get_dashboard")]
@@ -21,17 +27,30 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
     use crate::auth::guard::require_user;
     crate::endpoint::run(async {
         let user = require_user().await?;
-        let tz =
-            crate::values::TimeZoneName::parse(&user.timezone).map_or(chrono_tz::UTC, |t| t.tz());
+        let db = crate::state::app_state()?.db;
+        let tz = crate::time::zone(&user.timezone);
         let local_now = chrono::Utc::now()
             .with_timezone(&tz)
             .format("%A %-d %B %Y, %H:%M")
             .to_string();
+        let mut upcoming = crate::interviews::service::my_interviews(&db, &user)
+            .await?
+            .upcoming;
+        upcoming.retain(|i| !i.cancelled);
+        upcoming.truncate(5);
+        let mut openings = crate::openings::service::list(&db, &user).await?;
+        openings.retain(|o| {
+            user.is_admin()
+                || o.active_candidates > 0
+                || o.status != crate::openings::OpeningStatus::Closed
+        });
         Ok(Dashboard {
             is_admin: user.is_admin(),
             name: user.name,
             timezone: user.timezone,
             local_now,
+            upcoming,
+            openings,
         })
     })
     .await
@@ -53,14 +72,62 @@ pub fn DashboardPage() -> impl IntoView {
                             ". Times in Hireloop are shown in your time zone."
                         </p>
                         <div class="cards">
+                            <article class="card">
+                                <h2>"Your next interviews"</h2>
+                                {if data.upcoming.is_empty() {
+                                    view! { <p class="hint">"Nothing scheduled for you."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <ul>
+                                            {data
+                                                .upcoming
+                                                .iter()
+                                                .map(|i| {
+                                                    view! {
+                                                        <li>
+                                                            <a href=format!("/interviews/{}/kit", i.interview_id)>{format!("{} with {}", i.title, i.candidate_name)}</a>
+                                                            <br />
+                                                            <span class="hint">{i.when.clone()}</span>
+                                                        </li>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </ul>
+                                    }
+                                        .into_any()
+                                }}
+                                <a href="/my-interviews">"All my interviews"</a>
+                            </article>
+                            {(!data.openings.is_empty())
+                                .then(|| {
+                                    view! {
+                                        <article class="card">
+                                            <h2>{if data.is_admin { "Openings" } else { "Your openings" }}</h2>
+                                            <ul>
+                                                {data
+                                                    .openings
+                                                    .iter()
+                                                    .map(|o| {
+                                                        view! {
+                                                            <li>
+                                                                <a href=format!("/openings/{}", o.id)>{o.title.clone()}</a>
+                                                                {format!(" — {} active, {}", o.active_candidates, o.status.label().to_lowercase())}
+                                                            </li>
+                                                        }
+                                                    })
+                                                    .collect_view()}
+                                            </ul>
+                                        </article>
+                                    }
+                                })}
                             {data
                                 .is_admin
                                 .then(|| {
                                     view! {
                                         <article class="card">
                                             <h2>"Administration"</h2>
-                                            <p>"Add the team, set their roles and time zones."</p>
-                                            <a href="/admin/users">"Manage users"</a>
+                                            <p>"Add the team, set skill areas, read the audit log."</p>
+                                            <a href="/admin">"Go to admin"</a>
                                         </article>
                                     }
                                 })}

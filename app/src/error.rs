@@ -76,6 +76,9 @@ pub enum AppError {
     Invalid(FieldErrors),
     #[error("{0}")]
     Conflict(String),
+    /// Saving needs the user to confirm these warnings first.
+    #[error("Please read the warnings, then confirm to save anyway.")]
+    NeedsConfirmation(Vec<String>),
     #[error("Too many attempts. Try again in {0} s.")]
     RateLimited(u64),
     /// The cause was logged on the server; the user sees a generic message.
@@ -94,7 +97,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Invalid(_) => 422,
-            Self::Conflict(_) => 409,
+            Self::Conflict(_) | Self::NeedsConfirmation(_) => 409,
             Self::RateLimited(_) => 429,
             Self::Unexpected | Self::Transport(_) => 500,
         }

@@ -4,21 +4,33 @@
 //! services and repositories) and with `hydrate` for the browser bundle that makes the
 //! server-rendered pages interactive.
 
+pub mod admin;
 pub mod app;
+pub mod applications;
 pub mod audit;
 pub mod auth;
+pub mod candidates;
 pub mod components;
 pub mod dashboard;
 pub mod error;
+pub mod interviews;
+pub mod openings;
+pub mod skills;
 pub mod users;
 pub mod values;
 
+#[cfg(feature = "ssr")]
+pub mod access;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod endpoint;
 #[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod time;
 
 /// Entry point of the browser bundle: attaches the client to the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -7,7 +7,8 @@ use app::auth::rate_limit::{LoginLimiter, LoginQuota};
 use app::auth::session_store::DbSessionStore;
 use app::db::{self, Db};
 use app::state::{AppState, RuntimeSettings};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use http::header::{self, HeaderValue};
 use leptos::prelude::*;
@@ -138,6 +139,18 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route(
+            "/candidates/{id}/resume",
+            // A little above the limit, so an oversized file gets a friendly message from
+            // the handler instead of a bare 413.
+            post(app::candidates::resume::upload).layer(DefaultBodyLimit::max(
+                app::candidates::RESUME_PDF_MAX_BYTES + 256 * 1024,
+            )),
+        )
+        .route(
+            "/candidates/{id}/resume.pdf",
+            get(app::candidates::resume::download),
+        )
         .leptos_routes(&state, routes, {
             let options = leptos_options.clone();
             move || shell(options.clone())

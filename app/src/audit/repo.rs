@@ -1,5 +1,6 @@
 //! SQL for the audit log. Entries are written in the same transaction as the change.
 
+use crate::auth::CurrentUser;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
@@ -10,10 +11,60 @@ pub struct NewEntry<'a> {
     pub entity: &'a str,
     pub entity_id: i64,
     pub action: &'a str,
+    /// The opening the change belongs to (its hiring manager sees the entry).
     pub opening_id: Option<i64>,
+    /// The candidate the change is about (hidden from an internal candidate's manager).
+    pub candidate_id: Option<i64>,
     pub summary: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
+}
+
+impl<'a> NewEntry<'a> {
+    /// An entry for a change `actor` made.
+    pub fn new(
+        actor: &CurrentUser,
+        entity: &'a str,
+        entity_id: i64,
+        action: &'a str,
+        summary: impl Into<String>,
+    ) -> Self {
+        Self {
+            actor_id: Some(actor.id),
+            entity,
+            entity_id,
+            action,
+            opening_id: None,
+            candidate_id: None,
+            summary: summary.into(),
+            before: None,
+            after: None,
+        }
+    }
+
+    #[must_use]
+    pub fn opening(mut self, opening_id: i64) -> Self {
+        self.opening_id = Some(opening_id);
+        self
+    }
+
+    #[must_use]
+    pub fn candidate(mut self, candidate_id: i64) -> Self {
+        self.candidate_id = Some(candidate_id);
+        self
+    }
+
+    #[must_use]
+    pub fn before(mut self, value: serde_json::Value) -> Self {
+        self.before = Some(value);
+        self
+    }
+
+    #[must_use]
+    pub fn after(mut self, value: serde_json::Value) -> Self {
+        self.after = Some(value);
+        self
+    }
 }
 
 #[tracing::instrument(skip_all, fields(entity = entry.entity, action = entry.action))]
@@ -23,8 +74,9 @@ pub async fn record<'c>(
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO audit_log (at, actor_id, entity, entity_id, action, opening_id, summary, \
-         before_json, after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        "INSERT INTO audit_log (at, actor_id, entity, entity_id, action, opening_id, \
+         candidate_id, summary, before_json, after_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(now)
     .bind(entry.actor_id)
@@ -32,6 +84,7 @@ pub async fn record<'c>(
     .bind(entry.entity_id)
     .bind(entry.action)
     .bind(entry.opening_id)
+    .bind(entry.candidate_id)
     .bind(entry.summary)
     .bind(entry.before.map(|v| v.to_string()))
     .bind(entry.after.map(|v| v.to_string()))
@@ -68,17 +121,23 @@ pub async fn recent<'c>(db: impl AnyExecutor<'c>, limit: i64) -> sqlx::Result<Ve
         .await
 }
 
-/// The newest entries about one opening and everything in it.
+/// The newest entries about one opening and everything in it. Entries about an internal
+/// candidate whose current manager is `hidden_from` are left out.
 #[tracing::instrument(skip(db))]
 pub async fn for_opening<'c>(
     db: impl AnyExecutor<'c>,
     opening_id: i64,
+    hidden_from: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<EntryRow>> {
     sqlx::query_as(&format!(
-        "{SELECT} WHERE a.opening_id = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2"
+        "{SELECT} WHERE a.opening_id = $1 AND (a.candidate_id IS NULL OR NOT EXISTS ( \
+             SELECT 1 FROM candidates c WHERE c.id = a.candidate_id AND c.is_internal = TRUE \
+             AND c.current_manager_id = $2)) \
+         ORDER BY a.at DESC, a.id DESC LIMIT $3"
     ))
     .bind(opening_id)
+    .bind(hidden_from.unwrap_or(-1))
     .bind(limit)
     .fetch_all(db)
     .await

@@ -25,6 +25,8 @@ pub struct CurrentUser {
     pub email: String,
     pub role: Role,
     pub timezone: String,
+    /// Hiring manager of at least one opening.
+    pub is_hiring_manager: bool,
 }
 
 impl CurrentUser {
@@ -55,6 +57,14 @@ pub mod guard {
     /// password changed since sign-in, is ended here.
     pub async fn current_user() -> AppResult<Option<CurrentUser>> {
         let session = session().await?;
+        user_from_session(&app_state()?.db, &session).await
+    }
+
+    /// The user a session belongs to (for plain axum handlers outside Leptos).
+    pub async fn user_from_session(
+        db: &crate::db::Db,
+        session: &Session,
+    ) -> AppResult<Option<CurrentUser>> {
         let Some(user_id) = session
             .get::<i64>(USER_ID_KEY)
             .await
@@ -67,8 +77,7 @@ pub mod guard {
             .await
             .context("reading the session")?
             .unwrap_or(-1);
-        let db = app_state()?.db;
-        let user = super::service::session_user(&db, user_id, epoch).await?;
+        let user = super::service::session_user(db, user_id, epoch).await?;
         if user.is_none() {
             session.flush().await.context("ending a stale session")?;
         }

@@ -28,6 +28,7 @@ impl TryFrom<UserRow> for CurrentUser {
             email: row.email,
             role,
             timezone: row.timezone,
+            is_hiring_manager: false,
         })
     }
 }
@@ -39,7 +40,13 @@ pub async fn session_user(db: &Db, user_id: i64, epoch: i64) -> AppResult<Option
         .await
         .context("loading the session's user")?;
     match row {
-        Some(row) if row.active && row.session_epoch == epoch => Ok(Some(row.try_into()?)),
+        Some(row) if row.active && row.session_epoch == epoch => {
+            let mut user: CurrentUser = row.try_into()?;
+            user.is_hiring_manager = crate::access::repo::manages_any_opening(db, user.id)
+                .await
+                .context("checking hiring-manager role")?;
+            Ok(Some(user))
+        }
         _ => Ok(None),
     }
 }
@@ -201,6 +208,7 @@ async fn insert_admin(
             entity_id: id,
             action: "create",
             opening_id: None,
+            candidate_id: None,
             summary: format!("Created admin {} <{}>", admin.name, admin.email),
             before: None,
             after: Some(serde_json::json!({"name": admin.name.as_str(), "email": admin.email.as_str(), "role": "admin", "timezone": admin.timezone.as_str()})),
@@ -258,6 +266,7 @@ pub async fn change_password(
             entity_id: actor.id,
             action: "change_password",
             opening_id: None,
+            candidate_id: None,
             summary: format!("{} changed their password", actor.name),
             before: None,
             after: None,
@@ -360,6 +369,7 @@ pub async fn redeem_password_link(db: &Db, token: &str, new: &str, confirm: &str
             entity_id: user_id,
             action: "set_password",
             opening_id: None,
+            candidate_id: None,
             summary: "Set a password through a one-time link".into(),
             before: None,
             after: None,

@@ -132,6 +132,7 @@ pub async fn create(
             entity_id: id,
             action: "create",
             opening_id: None,
+            candidate_id: None,
             summary: format!("Created {} <{}> as {}", name, email, role.label()),
             before: None,
             after: Some(snapshot(
@@ -215,6 +216,7 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
             entity_id: id,
             action: "update",
             opening_id: None,
+            candidate_id: None,
             summary: format!("Updated {name}"),
             before: Some(snapshot(
                 &before.name,
@@ -275,6 +277,7 @@ pub async fn set_active(db: &Db, actor: &CurrentUser, id: i64, active: bool) -> 
             entity_id: id,
             action: if active { "reactivate" } else { "deactivate" },
             opening_id: None,
+            candidate_id: None,
             summary: format!(
                 "{} {}",
                 if active { "Reactivated" } else { "Deactivated" },
@@ -312,6 +315,7 @@ pub async fn new_password_link(db: &Db, actor: &CurrentUser, id: i64) -> AppResu
             entity_id: id,
             action: "password_link",
             opening_id: None,
+            candidate_id: None,
             summary: format!("Issued a set-password link for {}", user.name),
             before: None,
             after: None,

@@ -1,0 +1,125 @@
+//! The queries behind access decisions.
+
+use sqlx::any::AnyExecutor;
+use sqlx::FromRow;
+
+#[tracing::instrument(skip(db))]
+pub async fn manages_any_opening<'c>(db: impl AnyExecutor<'c>, user_id: i64) -> sqlx::Result<bool> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM openings WHERE hiring_manager_id = $1")
+            .bind(user_id)
+            .fetch_one(db)
+            .await?;
+    Ok(count > 0)
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn opening_manager<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT hiring_manager_id FROM openings WHERE id = $1")
+        .bind(opening_id)
+        .fetch_optional(db)
+        .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ApplicationFacts {
+    pub application_id: i64,
+    pub opening_id: i64,
+    pub candidate_id: i64,
+    pub hiring_manager_id: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub is_internal: bool,
+    pub current_manager_id: Option<i64>,
+}
+
+impl ApplicationFacts {
+    /// True when `user_id` is the internal candidate's current manager.
+    pub fn hidden_from(&self, user_id: i64) -> bool {
+        self.is_internal && self.current_manager_id == Some(user_id)
+    }
+
+    pub fn scope(&self) -> super::ApplicationScope {
+        super::ApplicationScope {
+            application_id: self.application_id,
+            opening_id: self.opening_id,
+            candidate_id: self.candidate_id,
+        }
+    }
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn application_facts<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+) -> sqlx::Result<Option<ApplicationFacts>> {
+    sqlx::query_as(
+        "SELECT a.id AS application_id, a.opening_id, a.candidate_id, o.hiring_manager_id, \
+         c.is_internal, c.current_manager_id \
+         FROM applications a JOIN openings o ON o.id = a.opening_id \
+         JOIN candidates c ON c.id = a.candidate_id WHERE a.id = $1",
+    )
+    .bind(application_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The SQL condition "candidate `c` is visible to viewer $V" (admin flag $A), shared by
+/// single checks and lists so they can never disagree.
+pub const CANDIDATE_VISIBLE: &str = "($A = TRUE OR ( \
+     NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $V) \
+     AND ((c.is_internal = FALSE AND EXISTS (SELECT 1 FROM openings vo WHERE vo.hiring_manager_id = $V)) \
+          OR EXISTS (SELECT 1 FROM applications va JOIN openings vo ON vo.id = va.opening_id \
+                     WHERE va.candidate_id = c.id AND vo.hiring_manager_id = $V))))";
+
+/// [`CANDIDATE_VISIBLE`] with the viewer and admin flag at placeholders `$v` and `$a`.
+pub fn candidate_visible_sql(viewer: usize, admin: usize) -> String {
+    CANDIDATE_VISIBLE
+        .replace("$V", &format!("${viewer}"))
+        .replace("$A", &format!("${admin}"))
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn candidate_visible<'c>(
+    db: impl AnyExecutor<'c>,
+    candidate_id: i64,
+    viewer: i64,
+    is_admin: bool,
+) -> sqlx::Result<bool> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM candidates c WHERE c.id = $1 AND {}",
+        candidate_visible_sql(2, 3)
+    );
+    let count: i64 = sqlx::query_scalar(&sql)
+        .bind(candidate_id)
+        .bind(viewer)
+        .bind(is_admin)
+        .fetch_one(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// True when `user_id` interviews `candidate_id` in a scheduled interview (and is not the
+/// candidate's current manager).
+#[tracing::instrument(skip(db))]
+pub async fn interviews_candidate<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+    candidate_id: i64,
+) -> sqlx::Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM interview_assignments ia \
+         JOIN interviews i ON i.id = ia.interview_id \
+         JOIN applications a ON a.id = i.application_id \
+         JOIN candidates c ON c.id = a.candidate_id \
+         WHERE ia.user_id = $1 AND c.id = $2 AND i.status = 'scheduled' \
+         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1)",
+    )
+    .bind(user_id)
+    .bind(candidate_id)
+    .fetch_one(db)
+    .await?;
+    Ok(count > 0)
+}

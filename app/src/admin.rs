@@ -1,0 +1,31 @@
+//! The admin area's index.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    view! {
+        <Title text="Admin · Hireloop" />
+        <section class="page">
+            <h1>"Admin"</h1>
+            <div class="cards">
+                <article class="card">
+                    <h2>"Users"</h2>
+                    <p>"Accounts, roles, time zones; deactivate people who leave."</p>
+                    <a href="/admin/users">"Manage users"</a>
+                </article>
+                <article class="card">
+                    <h2>"Skill areas"</h2>
+                    <p>"What interviewers evaluate: back-end, communication, ..."</p>
+                    <a href="/admin/skill-areas">"Manage skill areas"</a>
+                </article>
+                <article class="card">
+                    <h2>"Audit log"</h2>
+                    <p>"Who changed what, and when."</p>
+                    <a href="/admin/audit">"Read the audit log"</a>
+                </article>
+            </div>
+        </section>
+    }
+}

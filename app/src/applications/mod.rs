@@ -1,0 +1,147 @@
+//! Applications (candidate × opening): the stage they are in, their status, the full stage
+//! history, and the board that shows them per stage. Owns `applications` and
+//! `application_events`.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::candidates::CandidateDetail;
+use crate::interviews::{InterviewLine, LoopCoverage};
+use crate::openings::{StageKind, Template};
+use serde::{Deserialize, Serialize};
+
+/// Where an application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ApplicationStatus {
+    Active,
+    Rejected,
+    Withdrawn,
+    Hired,
+}
+
+impl ApplicationStatus {
+    pub const ALL: [Self; 4] = [Self::Active, Self::Rejected, Self::Withdrawn, Self::Hired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+            Self::Hired => "hired",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::Rejected => "Rejected",
+            Self::Withdrawn => "Withdrawn",
+            Self::Hired => "Hired",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or_else(|| "Choose a status.".to_owned())
+    }
+}
+
+/// A stage by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A card on the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardCard {
+    pub id: i64,
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    pub is_internal: bool,
+    pub status: ApplicationStatus,
+    pub days_in_stage: i64,
+    /// The next scheduled interview, in the viewer's time zone.
+    pub next_interview: Option<String>,
+}
+
+/// A column of the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardColumn {
+    pub stage: StageRef,
+    pub kind: StageKind,
+    pub skip_for_internal: bool,
+    pub cards: Vec<BoardCard>,
+}
+
+/// The board filters (`None` = any).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardFilters {
+    pub stage: Option<i64>,
+    /// Defaults to active applications.
+    pub status: Option<ApplicationStatus>,
+    /// `Some(true)`: internal only; `Some(false)`: external only.
+    pub internal: Option<bool>,
+}
+
+/// An upcoming interview on the opening page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingInterview {
+    pub interview_id: i64,
+    pub application_id: i64,
+    pub candidate_name: String,
+    pub title: String,
+    pub when: String,
+    pub interviewers: Vec<String>,
+}
+
+/// Everything the opening page shows below the opening itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub opening_id: i64,
+    pub stages: Vec<StageRef>,
+    pub columns: Vec<BoardColumn>,
+    pub filters: BoardFilters,
+    pub upcoming: Vec<UpcomingInterview>,
+    /// Active applications whose loop in the current stage has started and leaves a
+    /// required skill area uncovered or owned twice.
+    pub loop_warnings: Vec<(i64, String, Vec<String>)>,
+}
+
+/// One entry of an application's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub actor: Option<String>,
+    pub text: String,
+}
+
+/// The application page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplicationDetail {
+    pub id: i64,
+    pub candidate: CandidateDetail,
+    pub opening_id: i64,
+    pub opening_title: String,
+    pub stage: StageRef,
+    pub stage_kind: StageKind,
+    pub status: ApplicationStatus,
+    pub status_reason: Option<String>,
+    pub days_in_stage: i64,
+    pub stages: Vec<StageRef>,
+    /// Templates of the current stage, to schedule from.
+    pub templates: Vec<Template>,
+    pub interviews: Vec<InterviewLine>,
+    pub coverage: LoopCoverage,
+    pub history: Vec<HistoryEntry>,
+    /// The internal candidate's current manager is this opening's hiring manager (who
+    /// therefore does not see this application).
+    pub hidden_from_hiring_manager: bool,
+}

@@ -1,0 +1,190 @@
+//! SQL for applications and their history.
+
+use sqlx::any::AnyExecutor;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct ApplicationRow {
+    pub id: i64,
+    pub candidate_id: i64,
+    pub opening_id: i64,
+    pub opening_title: String,
+    pub hiring_manager_id: i64,
+    pub stage_id: i64,
+    pub stage_name: String,
+    pub stage_kind: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub stage_entered_at: i64,
+}
+
+const SELECT: &str = "SELECT a.id, a.candidate_id, a.opening_id, o.title AS opening_title, \
+     o.hiring_manager_id, a.stage_id, s.name AS stage_name, s.kind AS stage_kind, a.status, \
+     a.status_reason, a.stage_entered_at FROM applications a \
+     JOIN openings o ON o.id = a.opening_id JOIN stages s ON s.id = a.stage_id";
+
+#[tracing::instrument(skip(db))]
+pub async fn find<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<ApplicationRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct CardRow {
+    pub id: i64,
+    pub candidate_id: i64,
+    pub candidate_name: String,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub is_internal: bool,
+    pub stage_id: i64,
+    pub status: String,
+    pub stage_entered_at: i64,
+    pub next_interview_at: Option<i64>,
+}
+
+/// The applications of an opening for the board, without those hidden from `hidden_from`.
+#[tracing::instrument(skip(db))]
+pub async fn cards<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+    hidden_from: Option<i64>,
+    now: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    sqlx::query_as(
+        "SELECT a.id, a.candidate_id, c.name AS candidate_name, c.is_internal, a.stage_id, \
+         a.status, a.stage_entered_at, \
+         (SELECT MIN(i.starts_at) FROM interviews i WHERE i.application_id = a.id \
+          AND i.status = 'scheduled' AND i.ends_at > $3) AS next_interview_at \
+         FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+         WHERE a.opening_id = $1 \
+         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
+         ORDER BY a.stage_entered_at, a.id",
+    )
+    .bind(opening_id)
+    .bind(hidden_from.unwrap_or(-1))
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn insert<'c>(
+    db: impl AnyExecutor<'c>,
+    candidate_id: i64,
+    opening_id: i64,
+    stage_id: i64,
+    created_by: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO applications (candidate_id, opening_id, stage_id, status, stage_entered_at, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, 'active', $4, $5, $4, $4) RETURNING id",
+    )
+    .bind(candidate_id)
+    .bind(opening_id)
+    .bind(stage_id)
+    .bind(now)
+    .bind(created_by)
+    .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn set_stage<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    stage_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE applications SET stage_id = $1, stage_entered_at = $2, updated_at = $2 WHERE id = $3")
+        .bind(stage_id)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn set_status<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    status: &str,
+    reason: Option<&str>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE applications SET status = $1, status_reason = $2, updated_at = $3 WHERE id = $4",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+/// One line of history.
+#[derive(Debug)]
+pub struct NewEvent<'a> {
+    pub application_id: i64,
+    pub actor_id: i64,
+    pub from_stage_id: Option<i64>,
+    pub to_stage_id: Option<i64>,
+    pub from_status: Option<&'a str>,
+    pub to_status: Option<&'a str>,
+    pub note: &'a str,
+}
+
+#[tracing::instrument(skip_all, fields(application_id = event.application_id))]
+pub async fn record_event<'c>(
+    db: impl AnyExecutor<'c>,
+    event: &NewEvent<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO application_events (application_id, at, actor_id, from_stage_id, to_stage_id, \
+         from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(event.application_id)
+    .bind(now)
+    .bind(event.actor_id)
+    .bind(event.from_stage_id)
+    .bind(event.to_stage_id)
+    .bind(event.from_status)
+    .bind(event.to_status)
+    .bind(event.note)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EventRow {
+    pub at: i64,
+    pub actor: Option<String>,
+    pub from_stage: Option<String>,
+    pub to_stage: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: Option<String>,
+    pub note: String,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn events<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as(
+        "SELECT e.at, u.name AS actor, fs.name AS from_stage, ts.name AS to_stage, e.from_status, \
+         e.to_status, e.note FROM application_events e LEFT JOIN users u ON u.id = e.actor_id \
+         LEFT JOIN stages fs ON fs.id = e.from_stage_id LEFT JOIN stages ts ON ts.id = e.to_stage_id \
+         WHERE e.application_id = $1 ORDER BY e.at DESC, e.id DESC",
+    )
+    .bind(application_id)
+    .fetch_all(db)
+    .await
+}

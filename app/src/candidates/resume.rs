@@ -1,0 +1,109 @@
+//! PDF resumes over plain HTTP: a multipart upload form (works without JavaScript) and a
+//! download that only people allowed to read the resume get.
+
+use super::service;
+use crate::auth::guard;
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::body::Body;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+fn error_page(error: &AppError) -> Response {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, error.to_string()).into_response()
+}
+
+/// `GET /candidates/{id}/resume.pdf`
+pub async fn download(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+) -> Response {
+    let user = match guard::user_from_session(&state.db, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return error_page(&AppError::Unauthenticated),
+        Err(e) => return error_page(&e),
+    };
+    match service::load_pdf(&state.db, &user, id).await {
+        Ok((name, bytes)) => {
+            let disposition = format!("inline; filename=\"{name}\"");
+            let mut response = Response::new(Body::from(bytes));
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/pdf"),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }
+        Err(e) => error_page(&e),
+    }
+}
+
+/// `POST /candidates/{id}/resume` (multipart, field `resume`). Redirects back to the
+/// candidate's page with the outcome.
+pub async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let user = match guard::user_from_session(&state.db, &session).await {
+        Ok(Some(user)) => user,
+        Ok(None) => return Redirect::to(&format!("/login?next=/candidates/{id}")).into_response(),
+        Err(e) => return error_page(&e),
+    };
+    let mut file: Option<(String, Vec<u8>)> = None;
+    loop {
+        match multipart.next_field().await {
+            Ok(Some(field)) if field.name() == Some("resume") => {
+                let name = field.file_name().unwrap_or("resume.pdf").to_owned();
+                match field.bytes().await {
+                    Ok(bytes) => file = Some((name, bytes.to_vec())),
+                    Err(_) => {
+                        return back(
+                            id,
+                            Some("The upload was cut off or is too large (5 MB at most)."),
+                        )
+                    }
+                }
+            }
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => {
+                return back(
+                    id,
+                    Some("The upload was cut off or is too large (5 MB at most)."),
+                )
+            }
+        }
+    }
+    let Some((name, bytes)) = file else {
+        return back(id, Some("Choose a PDF file to upload."));
+    };
+    match service::store_pdf(&state.db, &user, id, &name, bytes).await {
+        Ok(()) => back(id, None),
+        Err(AppError::Invalid(fields)) => back(id, fields.get("resume")),
+        Err(e) => error_page(&e),
+    }
+}
+
+fn back(id: i64, error: Option<&str>) -> Response {
+    let target = match error {
+        Some(message) => format!(
+            "/candidates/{id}?resume_error={}",
+            crate::components::encode_query(message)
+        ),
+        None => format!("/candidates/{id}?resume=uploaded"),
+    };
+    Redirect::to(&target).into_response()
+}

@@ -1,0 +1,147 @@
+//! Interviews: scheduling loops from a stage's templates with interviewers who each own
+//! skill areas, the checks that keep a loop sound, rescheduling and cancelling with
+//! history, "My interviews" and the interview kit. Owns `interviews`,
+//! `interview_assignments` and `assignment_skill_areas`.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod repo;
+pub mod rules;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use crate::candidates::CandidateDetail;
+use crate::openings::{PersonRef, SkillRef, Template};
+use serde::{Deserialize, Serialize};
+
+/// An interviewer in an interview, with the skill areas they own in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub skill_areas: Vec<SkillRef>,
+}
+
+/// An interview as lists show it (times in the viewer's zone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewLine {
+    pub id: i64,
+    pub title: String,
+    pub when: String,
+    pub location: String,
+    pub cancelled: bool,
+    pub cancel_reason: Option<String>,
+    pub assignments: Vec<Assignment>,
+}
+
+/// How a loop covers the opening's required skill areas.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoopCoverage {
+    pub required: Vec<SkillRef>,
+    /// Required skill areas nobody in the loop owns.
+    pub missing: Vec<SkillRef>,
+    /// Skill areas owned by more than one interviewer, with their names.
+    pub duplicated: Vec<(SkillRef, Vec<String>)>,
+}
+
+impl LoopCoverage {
+    /// The problems, as sentences.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings: Vec<String> = self
+            .missing
+            .iter()
+            .map(|s| {
+                format!(
+                    "Nobody in this loop covers {} (required for this opening).",
+                    s.name
+                )
+            })
+            .collect();
+        warnings.extend(self.duplicated.iter().map(|(skill, people)| {
+            format!(
+                "{} is owned by {}: give each interviewer a different skill area.",
+                skill.name,
+                rules::and_list(people)
+            )
+        }));
+        warnings
+    }
+}
+
+/// What the scheduling form needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleFormData {
+    pub application_id: i64,
+    pub candidate_name: String,
+    pub opening_title: String,
+    pub stage_name: String,
+    pub template: Option<Template>,
+    pub templates: Vec<Template>,
+    pub people: Vec<PersonRef>,
+    pub skill_areas: Vec<SkillRef>,
+    pub timezones: Vec<String>,
+    /// Defaults: the scheduler's zone, tomorrow's date, 10:00, and the end from the template.
+    pub timezone: String,
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    /// The loop so far (interviews in this stage).
+    pub current_loop: Vec<InterviewLine>,
+    pub coverage: LoopCoverage,
+}
+
+/// The interview page for the hiring manager (reschedule, cancel, history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterviewDetail {
+    pub line: InterviewLine,
+    pub application_id: i64,
+    pub candidate_name: String,
+    pub opening_title: String,
+    pub timezone: String,
+    pub timezones: Vec<String>,
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub history: Vec<crate::audit::AuditEntryView>,
+}
+
+/// One of the user's own interviews.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyInterview {
+    pub interview_id: i64,
+    pub title: String,
+    pub candidate_name: String,
+    pub opening_title: String,
+    pub when: String,
+    pub location: String,
+    pub my_skills: Vec<String>,
+    pub cancelled: bool,
+}
+
+/// "My interviews": upcoming first, then past.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyInterviews {
+    pub timezone: String,
+    pub upcoming: Vec<MyInterview>,
+    pub past: Vec<MyInterview>,
+}
+
+/// Everything an interviewer needs to prepare.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kit {
+    pub interview: InterviewLine,
+    pub opening_title: String,
+    pub stage_name: String,
+    pub candidate: CandidateDetail,
+    /// The skill areas the viewer owns in this interview (empty for a manager viewing it).
+    pub my_skills: Vec<SkillRef>,
+    /// The other interviewers of the loop and what each covers.
+    pub others: Vec<Assignment>,
+    /// The loop's schedule.
+    pub schedule: Vec<InterviewLine>,
+}
+
+/// How many interviewer rows the scheduling form shows.
+pub const INTERVIEWER_ROWS_UI: usize = 4;

@@ -1,0 +1,473 @@
+//! Scheduling, the interview page, "My interviews" and the interview kit.
+
+use super::api::{
+    get_interview, get_kit, get_my_interviews, schedule_form, CancelInterview, RescheduleInterview,
+    ScheduleInterview,
+};
+use super::{
+    InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews, ScheduleFormData,
+};
+use crate::audit::pages::AuditTable;
+use crate::components::{
+    action_error, field_error, loaded, FormError, SelectField, TextArea, TextField,
+};
+use crate::error::AppError;
+use crate::openings::pages::route_id;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+/// How a loop covers the opening's required skill areas.
+#[component]
+pub fn CoverageView(coverage: LoopCoverage) -> impl IntoView {
+    let warnings = coverage.warnings();
+    view! {
+        <div class="coverage">
+            <h3>"Coverage of required skill areas"</h3>
+            <ul class="coverage-list">
+                {coverage
+                    .required
+                    .iter()
+                    .map(|s| {
+                        let missing = coverage.missing.iter().any(|m| m.id == s.id);
+                        view! {
+                            <li>
+                                {s.name.clone()} " "
+                                {if missing {
+                                    view! { <span class="badge badge-warn">"not covered"</span> }.into_any()
+                                } else {
+                                    view! { <span class="badge badge-ok">"covered"</span> }.into_any()
+                                }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            {(!warnings.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="warning-box" role="status">
+                            <ul>{warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                        </div>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// Interviews with their interviewers and what each owns.
+#[component]
+pub fn InterviewList(interviews: Vec<InterviewLine>) -> impl IntoView {
+    if interviews.is_empty() {
+        return view! { <p class="hint">"No interviews scheduled yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="interview-list">
+            {interviews
+                .into_iter()
+                .map(|i| {
+                    view! {
+                        <li class:muted=i.cancelled>
+                            <a href=format!("/interviews/{}", i.id)>{i.title.clone()}</a>
+                            {format!(" — {} — {}", i.when, i.location)}
+                            {i.cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}
+                            <ul>
+                                {i.assignments
+                                    .iter()
+                                    .map(|a| {
+                                        view! {
+                                            <li>
+                                                {format!(
+                                                    "{} owns {}",
+                                                    a.name,
+                                                    a.skill_areas.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", "),
+                                                )}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn tz_options(names: &[String]) -> Vec<(String, String)> {
+    names.iter().map(|n| (n.clone(), n.clone())).collect()
+}
+
+#[component]
+pub fn SchedulePage() -> impl IntoView {
+    let id = route_id("id");
+    let query = use_query_map();
+    let template = move || {
+        query
+            .read()
+            .get("template")
+            .and_then(|t| t.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let data = Resource::new(
+        {
+            let id = id.clone();
+            move || (id(), template())
+        },
+        |(id, template)| schedule_form(id, template),
+    );
+    let schedule = ServerAction::<ScheduleInterview>::new();
+    let error = action_error(schedule);
+    let navigate = use_navigate();
+    let app_id = id.clone();
+    Effect::new(move |_| {
+        if let Some(Ok(interview)) = schedule.value().get() {
+            navigate(
+                &format!("/applications/{}?scheduled={interview}", app_id()),
+                leptos_router::NavigateOptions::default(),
+            );
+        }
+    });
+    view! {
+        <Title text="Schedule an interview · Hireloop" />
+        <section class="page">
+            <p class="breadcrumb">
+                <a href=move || format!("/applications/{}", id())>"Application"</a>
+            </p>
+            {loaded(data, move |data: ScheduleFormData| view! { <ScheduleForm data schedule error /> })}
+        </section>
+    }
+}
+
+#[component]
+fn ScheduleForm(
+    data: ScheduleFormData,
+    schedule: ServerAction<ScheduleInterview>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let template_skills: Vec<i64> = data
+        .template
+        .as_ref()
+        .map(|t| t.skill_areas.iter().map(|s| s.id).collect())
+        .unwrap_or_default();
+    let warnings = Signal::derive(move || match error.get() {
+        Some(AppError::NeedsConfirmation(list)) => Some(list),
+        _ => None,
+    });
+    let heading = match &data.template {
+        Some(t) => format!("Schedule {} for {}", t.name, data.candidate_name),
+        None => format!("Schedule an interview for {}", data.candidate_name),
+    };
+    view! {
+        <h1>{heading}</h1>
+        <p class="hint">{format!("{} · {}", data.opening_title, data.stage_name)}</p>
+        <section class="panel">
+            <h2>"The loop so far"</h2>
+            <InterviewList interviews=data.current_loop.clone() />
+            <CoverageView coverage=data.coverage.clone() />
+        </section>
+        <ActionForm action=schedule attr:class="form" attr:novalidate=true>
+            <FormError error=error />
+            {move || {
+                warnings
+                    .get()
+                    .map(|list| {
+                        view! {
+                            <div class="warning-box" role="alert">
+                                <p><strong>"Check the loop before saving:"</strong></p>
+                                <ul>{list.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}</ul>
+                            </div>
+                        }
+                    })
+            }}
+            <input type="hidden" name="application_id" value=data.application_id />
+            <input type="hidden" name="template_id" value=data.template.as_ref().map(|t| t.id.to_string()).unwrap_or_default() />
+            <TextField
+                label="Interview title"
+                name="title"
+                value=data.template.as_ref().map(|t| t.name.clone())
+                error=field_error(error, "title")
+            />
+            <div class="row">
+                <TextField label="Date" name="date" kind="date" value=data.date.clone() error=field_error(error, "date") />
+                <TextField label="Starts at" name="start_time" kind="time" value=data.start_time.clone() error=field_error(error, "start_time") />
+                <TextField label="Ends at" name="end_time" kind="time" value=data.end_time.clone() error=field_error(error, "end_time") />
+            </div>
+            <SelectField
+                label="Time zone of these times"
+                name="timezone"
+                options=tz_options(&data.timezones)
+                selected=data.timezone.clone()
+                hint="Everyone sees the interview in their own time zone."
+                error=field_error(error, "timezone")
+            />
+            <TextField
+                label="Place or video link"
+                name="location"
+                error=field_error(error, "location")
+            />
+            {(1..=super::INTERVIEWER_ROWS_UI)
+                .map(|row| {
+                    let skills = if row == 1 { template_skills.clone() } else { Vec::new() };
+                    let areas = data.skill_areas.clone();
+                    let people = data.people.clone();
+                    let interviewer_field: &'static str = ["interviewer_1", "interviewer_2", "interviewer_3", "interviewer_4"][row - 1];
+                    let skills_field: &'static str = ["skills_1", "skills_2", "skills_3", "skills_4"][row - 1];
+                    view! {
+                        <fieldset class="interviewer-row">
+                            <legend>{format!("Interviewer {row}")}</legend>
+                            <SelectField
+                                label=format!("Interviewer {row}")
+                                name=interviewer_field
+                                placeholder="Nobody"
+                                options=people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect()
+                                error=field_error(error, interviewer_field)
+                            />
+                            <div class="checks" role="group" aria-label=format!("Skill areas interviewer {row} owns")>
+                                {areas
+                                    .iter()
+                                    .map(|a| {
+                                        let id = format!("row-{row}-skill-{}", a.id);
+                                        let for_id = id.clone();
+                                        view! {
+                                            <label class="choice" for=for_id>
+                                                <input id=id type="checkbox" name=format!("{skills_field}[]") value=a.id checked=skills.contains(&a.id) />
+                                                {format!("{} (interviewer {row})", a.name)}
+                                            </label>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </div>
+                            {move || field_error(error, skills_field).get().map(|m| view! { <p class="field-error">{m}</p> })}
+                        </fieldset>
+                    }
+                })
+                .collect_view()}
+            <label class="choice">
+                <input type="checkbox" name="confirm" value="yes" />
+                "Schedule even if the loop misses a required skill area or has two owners for one"
+            </label>
+            <div class="actions">
+                <button type="submit" disabled=move || schedule.pending().get()>"Schedule interview"</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn InterviewPage() -> impl IntoView {
+    let id = route_id("id");
+    let reschedule = ServerAction::<RescheduleInterview>::new();
+    let cancel = ServerAction::<CancelInterview>::new();
+    let detail = Resource::new(
+        {
+            let id = id.clone();
+            move || (id(), reschedule.version().get(), cancel.version().get())
+        },
+        |(id, ..)| get_interview(id),
+    );
+    let reschedule_error = action_error(reschedule);
+    let cancel_error = action_error(cancel);
+    view! {
+        <Title text="Interview · Hireloop" />
+        <section class="page">
+            {loaded(
+                detail,
+                move |d: InterviewDetail| {
+                    let id = d.line.id;
+                    let cancelled = d.line.cancelled;
+                    view! {
+                        <p class="breadcrumb">
+                            <a href=format!("/applications/{}", d.application_id)>{format!("{} · {}", d.candidate_name, d.opening_title)}</a>
+                        </p>
+                        <h1>{d.line.title.clone()}</h1>
+                        <p class="status-line">
+                            {d.line.when.clone()} " · " {d.line.location.clone()}
+                            {cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}
+                            {d.line.cancel_reason.clone().map(|r| format!(" ({r})"))}
+                        </p>
+                        <p><a href=format!("/interviews/{id}/kit")>"Open the interview kit"</a></p>
+                        <InterviewList interviews=vec![d.line.clone()] />
+                        {(!cancelled)
+                            .then(|| {
+                                view! {
+                                    <div class="cards">
+                                        <section class="card">
+                                            <h2>"Reschedule"</h2>
+                                            <ActionForm action=reschedule attr:class="form" attr:novalidate=true>
+                                                <FormError error=reschedule_error />
+                                                <input type="hidden" name="id" value=id />
+                                                <TextField label="New date" name="date" kind="date" value=d.date.clone() error=field_error(reschedule_error, "date") />
+                                                <div class="row">
+                                                    <TextField label="New start" name="start_time" kind="time" value=d.start_time.clone() error=field_error(reschedule_error, "start_time") />
+                                                    <TextField label="New end" name="end_time" kind="time" value=d.end_time.clone() error=field_error(reschedule_error, "end_time") />
+                                                </div>
+                                                <SelectField label="Time zone of the new times" name="timezone" options=tz_options(&d.timezones) selected=d.timezone.clone() error=field_error(reschedule_error, "timezone") />
+                                                <TextField label="New place or video link" name="location" value=d.line.location.clone() error=field_error(reschedule_error, "location") />
+                                                <button type="submit">"Reschedule interview"</button>
+                                            </ActionForm>
+                                        </section>
+                                        <section class="card">
+                                            <h2>"Cancel"</h2>
+                                            <ActionForm action=cancel attr:class="form" attr:novalidate=true>
+                                                <FormError error=cancel_error />
+                                                <input type="hidden" name="id" value=id />
+                                                <TextArea label="Why is it cancelled?" name="reason" rows=3 error=field_error(cancel_error, "reason") />
+                                                <button type="submit" class="danger">"Cancel interview"</button>
+                                            </ActionForm>
+                                        </section>
+                                    </div>
+                                }
+                            })}
+                        <section class="panel">
+                            <h2>"History"</h2>
+                            <AuditTable entries=d.history.clone() />
+                        </section>
+                    }
+                },
+            )}
+        </section>
+    }
+}
+
+#[component]
+pub fn MyInterviewsPage() -> impl IntoView {
+    let data = Resource::new(|| (), |()| get_my_interviews());
+    view! {
+        <Title text="My interviews · Hireloop" />
+        <section class="page">
+            <h1>"My interviews"</h1>
+            {loaded(
+                data,
+                |d: MyInterviews| {
+                    view! {
+                        <p class="hint">{format!("Times are in your time zone, {}.", d.timezone)}</p>
+                        <h2>"Upcoming"</h2>
+                        <MyInterviewTable rows=d.upcoming caption="Upcoming interviews" />
+                        <h2>"Past"</h2>
+                        <MyInterviewTable rows=d.past caption="Past interviews" />
+                    }
+                },
+            )}
+        </section>
+    }
+}
+
+#[component]
+fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="hint">"None."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table>
+                <caption class="visually-hidden">{caption}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"When"</th>
+                        <th scope="col">"Interview"</th>
+                        <th scope="col">"You evaluate"</th>
+                        <th scope="col">"Kit"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr class:inactive=r.cancelled>
+                                    <td>{r.when} {r.cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}</td>
+                                    <td>{format!("{} — {} ({})", r.title, r.candidate_name, r.opening_title)}<br /><span class="hint">{r.location}</span></td>
+                                    <td>{r.my_skills.join(", ")}</td>
+                                    <td><a href=format!("/interviews/{}/kit", r.interview_id)>{format!("Kit for {}", r.candidate_name)}</a></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn KitPage() -> impl IntoView {
+    let id = route_id("id");
+    let kit = Resource::new(id, get_kit);
+    view! {
+        <Title text="Interview kit · Hireloop" />
+        <section class="page">
+            <p class="breadcrumb"><a href="/my-interviews">"My interviews"</a></p>
+            {loaded(kit, |k: Kit| view! { <KitView k /> })}
+        </section>
+    }
+}
+
+#[component]
+fn KitView(k: Kit) -> impl IntoView {
+    let c = k.candidate.clone();
+    view! {
+        <h1>{format!("Interview kit: {} with {}", k.interview.title, c.name)}</h1>
+        <p class="status-line">
+            {k.interview.when.clone()} " · " {k.interview.location.clone()}
+            {k.interview.cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}
+        </p>
+        <p class="hint">{format!("{} · {}", k.opening_title, k.stage_name)}</p>
+        <section class="notice">
+            <h2>"You evaluate"</h2>
+            {if k.my_skills.is_empty() {
+                view! { <p>"You are not an interviewer in this interview."</p> }.into_any()
+            } else {
+                view! { <p class="focus-skills">{k.my_skills.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ")}</p> }.into_any()
+            }}
+            <p class="hint">"Stay on your skill areas; the others are covered by your colleagues below."</p>
+        </section>
+        <div class="cards">
+            <section class="card">
+                <h2>"The rest of the loop"</h2>
+                <ul>
+                    {k.others
+                        .iter()
+                        .map(|a| view! { <li>{format!("{} covers {}", a.name, a.skill_areas.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", "))}</li> })
+                        .collect_view()}
+                </ul>
+                {k.others.is_empty().then(|| view! { <p class="hint">"You are the only interviewer."</p> })}
+            </section>
+            <section class="card">
+                <h2>"Schedule of the loop"</h2>
+                <InterviewList interviews=k.schedule.clone() />
+            </section>
+        </div>
+        <section class="panel">
+            <h2>{format!("About {}", c.name)}</h2>
+            {c.internal
+                .clone()
+                .map(|i| {
+                    view! {
+                        <p>
+                            <span class="badge badge-internal">"Internal"</span>
+                            {format!(" {} in {}, with us for {}.", i.current_title, i.current_team, i.tenure)}
+                        </p>
+                    }
+                })}
+            {(!c.links.is_empty())
+                .then(|| {
+                    view! {
+                        <p>
+                            {c.links.iter().map(|l| view! { <a href=l.clone() rel="noopener noreferrer nofollow">{l.clone()}</a> " " }).collect_view()}
+                        </p>
+                    }
+                })}
+            {c.resume_pdf.clone().map(|(name, _)| view! { <p><a href=format!("/candidates/{}/resume.pdf", c.id)>{format!("Open {name}")}</a></p> })}
+            <h3>"Resume"</h3>
+            {if c.resume_text.is_empty() {
+                view! { <p class="hint">"No resume text."</p> }.into_any()
+            } else {
+                view! { <div class="rendered-markdown resume-text" inner_html=c.resume_html.clone()></div> }.into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,352 @@
+//! SQL for interviews and interviewer assignments.
+
+use sqlx::any::AnyExecutor;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InterviewRow {
+    pub id: i64,
+    pub application_id: i64,
+    pub stage_id: i64,
+    pub template_id: Option<i64>,
+    pub title: String,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub ends_at: i64,
+    pub location: String,
+    pub status: String,
+    pub cancel_reason: Option<String>,
+}
+
+const SELECT: &str =
+    "SELECT i.id, i.application_id, i.stage_id, i.template_id, i.title, i.starts_at, \
+     i.duration_minutes, i.ends_at, i.location, i.status, i.cancel_reason FROM interviews i";
+
+#[tracing::instrument(skip(db))]
+pub async fn find<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<InterviewRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The interviews of an application (all stages), in time order.
+#[tracing::instrument(skip(db))]
+pub async fn of_application<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+) -> sqlx::Result<Vec<InterviewRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE i.application_id = $1 ORDER BY i.starts_at, i.id"
+    ))
+    .bind(application_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The fields of a new interview.
+#[derive(Debug)]
+pub struct NewInterview<'a> {
+    pub application_id: i64,
+    pub stage_id: i64,
+    pub template_id: Option<i64>,
+    pub title: &'a str,
+    pub starts_at: i64,
+    pub duration_minutes: i64,
+    pub location: &'a str,
+    pub scheduled_by: i64,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert<'c>(
+    db: impl AnyExecutor<'c>,
+    i: &NewInterview<'_>,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO interviews (application_id, stage_id, template_id, title, starts_at, \
+         duration_minutes, ends_at, location, status, scheduled_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'scheduled', $9, $10, $10) RETURNING id",
+    )
+    .bind(i.application_id)
+    .bind(i.stage_id)
+    .bind(i.template_id)
+    .bind(i.title)
+    .bind(i.starts_at)
+    .bind(i.duration_minutes)
+    .bind(i.starts_at + i.duration_minutes * 60)
+    .bind(i.location)
+    .bind(i.scheduled_by)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn insert_assignment(
+    conn: &mut sqlx::AnyConnection,
+    interview_id: i64,
+    user_id: i64,
+    skills: &[i64],
+) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO interview_assignments (interview_id, user_id) VALUES ($1, $2) RETURNING id",
+    )
+    .bind(interview_id)
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    for skill in skills {
+        sqlx::query(
+            "INSERT INTO assignment_skill_areas (assignment_id, skill_area_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(skill)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// Touches the interviewers' rows so that concurrent schedulers of the same people (also
+/// on other server instances) take turns: a row lock on PostgreSQL, the write lock on
+/// SQLite. The overlap check that follows then sees every committed booking.
+#[tracing::instrument(skip(conn))]
+pub async fn lock_people(conn: &mut sqlx::AnyConnection, user_ids: &[i64]) -> sqlx::Result<()> {
+    for id in user_ids {
+        sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct BookingRow {
+    pub user_id: i64,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// Scheduled interviews of `user_id` overlapping `[start, end)`, except `exclude`.
+#[tracing::instrument(skip(db))]
+pub async fn bookings<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+    start: i64,
+    end: i64,
+    exclude: i64,
+) -> sqlx::Result<Vec<BookingRow>> {
+    sqlx::query_as(
+        "SELECT ia.user_id, i.starts_at, i.ends_at FROM interview_assignments ia \
+         JOIN interviews i ON i.id = ia.interview_id \
+         WHERE ia.user_id = $1 AND i.status = 'scheduled' AND i.starts_at < $3 AND i.ends_at > $2 \
+         AND i.id <> $4 ORDER BY i.starts_at",
+    )
+    .bind(user_id)
+    .bind(start)
+    .bind(end)
+    .bind(exclude)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AssignmentRow {
+    pub id: i64,
+    pub interview_id: i64,
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// The assignments of every interview of an application.
+#[tracing::instrument(skip(db))]
+pub async fn assignments_of_application<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+) -> sqlx::Result<Vec<AssignmentRow>> {
+    sqlx::query_as(
+        "SELECT ia.id, ia.interview_id, ia.user_id, u.name FROM interview_assignments ia \
+         JOIN users u ON u.id = ia.user_id JOIN interviews i ON i.id = ia.interview_id \
+         WHERE i.application_id = $1 ORDER BY ia.id",
+    )
+    .bind(application_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct AssignmentSkillRow {
+    pub assignment_id: i64,
+    pub skill_id: i64,
+    pub name: String,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn assignment_skills_of_application<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+) -> sqlx::Result<Vec<AssignmentSkillRow>> {
+    sqlx::query_as(
+        "SELECT asa.assignment_id, s.id AS skill_id, s.name FROM assignment_skill_areas asa \
+         JOIN skill_areas s ON s.id = asa.skill_area_id \
+         JOIN interview_assignments ia ON ia.id = asa.assignment_id \
+         JOIN interviews i ON i.id = ia.interview_id WHERE i.application_id = $1 \
+         ORDER BY lower(s.name)",
+    )
+    .bind(application_id)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn reschedule<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    starts_at: i64,
+    duration_minutes: i64,
+    location: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE interviews SET starts_at = $1, duration_minutes = $2, ends_at = $3, location = $4, \
+         updated_at = $5 WHERE id = $6",
+    )
+    .bind(starts_at)
+    .bind(duration_minutes)
+    .bind(starts_at + duration_minutes * 60)
+    .bind(location)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn cancel<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    reason: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE interviews SET status = 'cancelled', cancel_reason = $1, updated_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(now)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct MyInterviewRow {
+    pub interview_id: i64,
+    pub assignment_id: i64,
+    pub title: String,
+    pub candidate_name: String,
+    pub opening_title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub location: String,
+    pub status: String,
+}
+
+/// The user's own interviews (never one of an internal candidate they manage).
+#[tracing::instrument(skip(db))]
+pub async fn of_interviewer<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+) -> sqlx::Result<Vec<MyInterviewRow>> {
+    sqlx::query_as(
+        "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title, c.name AS candidate_name, \
+         o.title AS opening_title, i.starts_at, i.ends_at, i.location, i.status \
+         FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
+         JOIN applications a ON a.id = i.application_id JOIN candidates c ON c.id = a.candidate_id \
+         JOIN openings o ON o.id = a.opening_id \
+         WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1) \
+         ORDER BY i.starts_at, i.id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SkillOfAssignment {
+    pub assignment_id: i64,
+    pub name: String,
+}
+
+/// The skill areas of every assignment of `user_id`.
+#[tracing::instrument(skip(db))]
+pub async fn skills_of_interviewer<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+) -> sqlx::Result<Vec<SkillOfAssignment>> {
+    sqlx::query_as(
+        "SELECT asa.assignment_id, s.name FROM assignment_skill_areas asa \
+         JOIN skill_areas s ON s.id = asa.skill_area_id \
+         JOIN interview_assignments ia ON ia.id = asa.assignment_id WHERE ia.user_id = $1 \
+         ORDER BY lower(s.name)",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UpcomingRow {
+    pub interview_id: i64,
+    pub application_id: i64,
+    pub candidate_name: String,
+    pub title: String,
+    pub starts_at: i64,
+    pub ends_at: i64,
+}
+
+/// Scheduled interviews of an opening that have not ended, without hidden candidacies.
+#[tracing::instrument(skip(db))]
+pub async fn upcoming_for_opening<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+    hidden_from: Option<i64>,
+    now: i64,
+) -> sqlx::Result<Vec<UpcomingRow>> {
+    sqlx::query_as(
+        "SELECT i.id AS interview_id, i.application_id, c.name AS candidate_name, i.title, \
+         i.starts_at, i.ends_at FROM interviews i JOIN applications a ON a.id = i.application_id \
+         JOIN candidates c ON c.id = a.candidate_id \
+         WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.ends_at > $3 \
+         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
+         ORDER BY i.starts_at, i.id LIMIT 50",
+    )
+    .bind(opening_id)
+    .bind(hidden_from.unwrap_or(-1))
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct InterviewerName {
+    pub interview_id: i64,
+    pub name: String,
+}
+
+/// Interviewer names of an opening's scheduled interviews.
+#[tracing::instrument(skip(db))]
+pub async fn interviewer_names_for_opening<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<InterviewerName>> {
+    sqlx::query_as(
+        "SELECT ia.interview_id, u.name FROM interview_assignments ia JOIN users u ON u.id = ia.user_id \
+         JOIN interviews i ON i.id = ia.interview_id JOIN applications a ON a.id = i.application_id \
+         WHERE a.opening_id = $1 AND i.status = 'scheduled' ORDER BY u.name",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}

@@ -1,0 +1,432 @@
+//! SQL for openings and their interview plans.
+
+use sqlx::any::AnyExecutor;
+use sqlx::FromRow;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OpeningRow {
+    pub id: i64,
+    pub title: String,
+    pub team: String,
+    pub level: String,
+    pub location: String,
+    pub description: String,
+    pub hiring_manager_id: i64,
+    pub hiring_manager: String,
+    pub status: String,
+}
+
+const SELECT_OPENING: &str = "SELECT o.id, o.title, o.team, o.level, o.location, o.description, \
+     o.hiring_manager_id, u.name AS hiring_manager, o.status \
+     FROM openings o JOIN users u ON u.id = o.hiring_manager_id";
+
+#[tracing::instrument(skip(db))]
+pub async fn find<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<OpeningRow>> {
+    sqlx::query_as(&format!("{SELECT_OPENING} WHERE o.id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct OpeningListRow {
+    pub id: i64,
+    pub title: String,
+    pub team: String,
+    pub level: String,
+    pub location: String,
+    pub status: String,
+    pub hiring_manager: String,
+    pub active_candidates: i64,
+}
+
+/// Openings the viewer manages (all of them for admins), with the count of active
+/// applications the viewer may see.
+#[tracing::instrument(skip(db))]
+pub async fn list_for<'c>(
+    db: impl AnyExecutor<'c>,
+    viewer: i64,
+    is_admin: bool,
+) -> sqlx::Result<Vec<OpeningListRow>> {
+    sqlx::query_as(
+        "SELECT o.id, o.title, o.team, o.level, o.location, o.status, u.name AS hiring_manager, \
+         (SELECT COUNT(*) FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+          WHERE a.opening_id = o.id AND a.status = 'active' \
+          AND ($2 = TRUE OR NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1))) \
+          AS active_candidates \
+         FROM openings o JOIN users u ON u.id = o.hiring_manager_id \
+         WHERE $2 = TRUE OR o.hiring_manager_id = $1 \
+         ORDER BY CASE o.status WHEN 'open' THEN 0 WHEN 'draft' THEN 1 WHEN 'on_hold' THEN 2 ELSE 3 END, \
+         o.title, o.id",
+    )
+    .bind(viewer)
+    .bind(is_admin)
+    .fetch_all(db)
+    .await
+}
+
+/// The fields of an opening as entered.
+#[derive(Debug)]
+pub struct OpeningFields<'a> {
+    pub title: &'a str,
+    pub team: &'a str,
+    pub level: &'a str,
+    pub location: &'a str,
+    pub description: &'a str,
+    pub hiring_manager_id: i64,
+    pub status: &'a str,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn insert<'c>(
+    db: impl AnyExecutor<'c>,
+    o: &OpeningFields<'_>,
+    created_by: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO openings (title, team, level, location, description, hiring_manager_id, \
+         status, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(o.title)
+    .bind(o.team)
+    .bind(o.level)
+    .bind(o.location)
+    .bind(o.description)
+    .bind(o.hiring_manager_id)
+    .bind(o.status)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip_all, fields(id))]
+pub async fn update<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    o: &OpeningFields<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE openings SET title = $1, team = $2, level = $3, location = $4, description = $5, \
+         hiring_manager_id = $6, status = $7, updated_at = $8 WHERE id = $9",
+    )
+    .bind(o.title)
+    .bind(o.team)
+    .bind(o.level)
+    .bind(o.location)
+    .bind(o.description)
+    .bind(o.hiring_manager_id)
+    .bind(o.status)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await
+    .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct SkillRow {
+    pub owner_id: i64,
+    pub skill_id: i64,
+    pub name: String,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn required_skills<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<SkillRow>> {
+    sqlx::query_as(
+        "SELECT os.opening_id AS owner_id, s.id AS skill_id, s.name FROM opening_skill_areas os \
+         JOIN skill_areas s ON s.id = os.skill_area_id WHERE os.opening_id = $1 ORDER BY lower(s.name)",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn set_required_skills(
+    conn: &mut sqlx::AnyConnection,
+    opening_id: i64,
+    skills: &[i64],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM opening_skill_areas WHERE opening_id = $1")
+        .bind(opening_id)
+        .execute(&mut *conn)
+        .await?;
+    for skill in skills {
+        sqlx::query("INSERT INTO opening_skill_areas (opening_id, skill_area_id) VALUES ($1, $2)")
+            .bind(opening_id)
+            .bind(skill)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct StageRow {
+    pub id: i64,
+    pub opening_id: i64,
+    pub position: i64,
+    pub name: String,
+    pub kind: String,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub skip_for_internal: bool,
+}
+
+const SELECT_STAGE: &str =
+    "SELECT id, opening_id, position, name, kind, skip_for_internal FROM stages";
+
+#[tracing::instrument(skip(db))]
+pub async fn stages<'c>(db: impl AnyExecutor<'c>, opening_id: i64) -> sqlx::Result<Vec<StageRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT_STAGE} WHERE opening_id = $1 ORDER BY position, id"
+    ))
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find_stage<'c>(
+    db: impl AnyExecutor<'c>,
+    stage_id: i64,
+) -> sqlx::Result<Option<StageRow>> {
+    sqlx::query_as(&format!("{SELECT_STAGE} WHERE id = $1"))
+        .bind(stage_id)
+        .fetch_optional(db)
+        .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn insert_stage<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+    name: &str,
+    kind: &str,
+    skip_for_internal: bool,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO stages (opening_id, position, name, kind, skip_for_internal) \
+         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM stages WHERE opening_id = $1), \
+         $2, $3, $4) RETURNING id",
+    )
+    .bind(opening_id)
+    .bind(name)
+    .bind(kind)
+    .bind(skip_for_internal)
+    .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn update_stage<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    name: &str,
+    skip_for_internal: bool,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE stages SET name = $1, skip_for_internal = $2 WHERE id = $3")
+        .bind(name)
+        .bind(skip_for_internal)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn set_stage_position<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    position: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE stages SET position = $1 WHERE id = $2")
+        .bind(position)
+        .bind(id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+/// Applications, interviews and history entries that refer to a stage.
+#[tracing::instrument(skip(db))]
+pub async fn stage_references<'c>(db: impl AnyExecutor<'c>, stage_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM applications WHERE stage_id = $1) \
+         + (SELECT COUNT(*) FROM interviews WHERE stage_id = $1) \
+         + (SELECT COUNT(*) FROM application_events WHERE from_stage_id = $1 OR to_stage_id = $1)",
+    )
+    .bind(stage_id)
+    .fetch_one(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn delete_stage<'c>(db: impl AnyExecutor<'c>, stage_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM stages WHERE id = $1")
+        .bind(stage_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub stage_id: i64,
+    pub name: String,
+    pub duration_minutes: i64,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn templates<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<TemplateRow>> {
+    sqlx::query_as(
+        "SELECT t.id, t.stage_id, t.name, t.duration_minutes FROM interview_templates t \
+         JOIN stages s ON s.id = t.stage_id WHERE s.opening_id = $1 ORDER BY t.position, t.id",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn template_skills<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<SkillRow>> {
+    sqlx::query_as(
+        "SELECT ts.template_id AS owner_id, sa.id AS skill_id, sa.name FROM template_skill_areas ts \
+         JOIN skill_areas sa ON sa.id = ts.skill_area_id \
+         JOIN interview_templates t ON t.id = ts.template_id \
+         JOIN stages s ON s.id = t.stage_id WHERE s.opening_id = $1 ORDER BY lower(sa.name)",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn insert_template(
+    conn: &mut sqlx::AnyConnection,
+    stage_id: i64,
+    name: &str,
+    duration_minutes: i64,
+    skills: &[i64],
+) -> sqlx::Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO interview_templates (stage_id, position, name, duration_minutes) \
+         VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM interview_templates WHERE stage_id = $1), \
+         $2, $3) RETURNING id",
+    )
+    .bind(stage_id)
+    .bind(name)
+    .bind(duration_minutes)
+    .fetch_one(&mut *conn)
+    .await?;
+    for skill in skills {
+        sqlx::query(
+            "INSERT INTO template_skill_areas (template_id, skill_area_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(skill)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(id)
+}
+
+/// A template with the opening it belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct TemplateOwner {
+    pub id: i64,
+    pub name: String,
+    pub stage_id: i64,
+    pub opening_id: i64,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find_template<'c>(
+    db: impl AnyExecutor<'c>,
+    template_id: i64,
+) -> sqlx::Result<Option<TemplateOwner>> {
+    sqlx::query_as(
+        "SELECT t.id, t.name, t.stage_id, s.opening_id FROM interview_templates t \
+         JOIN stages s ON s.id = t.stage_id WHERE t.id = $1",
+    )
+    .bind(template_id)
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn delete_template<'c>(db: impl AnyExecutor<'c>, template_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM interview_templates WHERE id = $1")
+        .bind(template_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn count_applications<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE opening_id = $1")
+        .bind(opening_id)
+        .fetch_one(db)
+        .await
+}
+
+/// Removes every stage (and template) of an opening's plan.
+#[tracing::instrument(skip(db))]
+pub async fn delete_plan<'c>(db: impl AnyExecutor<'c>, opening_id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM stages WHERE opening_id = $1")
+        .bind(opening_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Active accounts, for pickers.
+#[tracing::instrument(skip(db))]
+pub async fn active_people<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as("SELECT id, name FROM users WHERE active = TRUE ORDER BY name, id")
+        .fetch_all(db)
+        .await
+}
+
+/// Other openings a viewer manages (all for admins), to copy a plan from.
+#[tracing::instrument(skip(db))]
+pub async fn copy_sources<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+    viewer: i64,
+    is_admin: bool,
+) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as(
+        "SELECT o.id, o.title AS name FROM openings o WHERE o.id <> $1 \
+         AND ($3 = TRUE OR o.hiring_manager_id = $2) \
+         AND EXISTS (SELECT 1 FROM stages s WHERE s.opening_id = o.id) ORDER BY o.title, o.id",
+    )
+    .bind(opening_id)
+    .bind(viewer)
+    .bind(is_admin)
+    .fetch_all(db)
+    .await
+}
