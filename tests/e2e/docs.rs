@@ -16,8 +16,12 @@ pub async fn readme_screenshot(_: Backend) -> TestResult {
         b.fill("Password", hireloop::demo::DEMO_PASSWORD).await?;
         b.click_button("Sign in").await?;
         b.wait_for_text("Hello, Hannah Kim").await?;
+        b.click_link("Backend Engineer").await?;
+        b.wait_for_text("Board").await?;
         b.wait_hydrated().await?;
-        b.client().set_window_size(1280, 760).await?;
+        b.client().set_window_size(1400, 1000).await?;
+        b.eval("document.getElementById('board-heading').scrollIntoView(); return null")
+            .await?;
         let png = b.client().screenshot().await?;
         std::fs::write(&target, png).with_context(|| format!("writing {}", target.display()))?;
         Ok(())

@@ -93,7 +93,13 @@ fn BoardBody(
                                     .cards
                                     .into_iter()
                                     .map(|card| {
-                                        view! { <Card card stages=stages.clone() move_action status_action /> }
+                                        let targets: Vec<StageRef> = stages.iter().filter(|s| s.id != column.stage.id).cloned().collect();
+                                        let next = stages
+                                            .iter()
+                                            .skip_while(|s| s.id != column.stage.id)
+                                            .nth(1)
+                                            .map(|s| s.id);
+                                        view! { <Card card stages=targets next move_action status_action /> }
                                     })
                                     .collect_view()}
                             </section>
@@ -159,7 +165,9 @@ fn BoardBody(
 #[component]
 fn Card(
     card: BoardCard,
+    /// The stages the card can move to, and the one to preselect.
     stages: Vec<StageRef>,
+    next: Option<i64>,
     move_action: ServerAction<MoveApplication>,
     status_action: ServerAction<SetApplicationStatus>,
 ) -> impl IntoView {
@@ -192,7 +200,7 @@ fn Card(
                             <input type="hidden" name="id" value=id />
                             <label for=format!("move-{id}") class="visually-hidden">{move_label}</label>
                             <select id=format!("move-{id}") name="stage_id">
-                                {stages.iter().map(|s| view! { <option value=s.id>{s.name.clone()}</option> }).collect_view()}
+                                {stages.iter().map(|s| view! { <option value=s.id selected=Some(s.id) == next>{s.name.clone()}</option> }).collect_view()}
                             </select>
                             <button type="submit" class="secondary small">{move_button}</button>
                         </ActionForm>

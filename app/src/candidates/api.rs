@@ -79,7 +79,7 @@ pub async fn create_candidate(
         .await?;
         match &outcome {
             (CreateOutcome::Created { id }, _) => {
-                endpoint::redirect_form_post(&format!("/candidates/{id}"))
+                endpoint::redirect_form_post(&format!("/candidates/{id}"));
             }
             (CreateOutcome::Existing { id, .. }, _) => {
                 endpoint::redirect_form_post(&format!("/candidates/{id}?existing=1"));

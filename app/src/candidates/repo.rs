@@ -78,10 +78,7 @@ pub async fn search<'c>(
     is_admin: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<CandidateRow>> {
-    let pattern = format!(
-        "%{}%",
-        query.to_lowercase().replace('%', "").replace('_', "")
-    );
+    let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_'], ""));
     sqlx::query_as(&format!(
         "{SELECT} WHERE (lower(c.name) LIKE $1 OR c.email LIKE $1) AND {} \
          ORDER BY lower(c.name), c.id LIMIT $4",

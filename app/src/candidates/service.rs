@@ -234,7 +234,7 @@ async fn validate(db: &Db, input: &CandidateInput) -> AppResult<ValidCandidate> 
 fn fields<'a>(
     c: &'a ValidCandidate,
     links: &'a str,
-    start: &'a Option<String>,
+    start: Option<&'a str>,
 ) -> CandidateFields<'a> {
     CandidateFields {
         name: c.name.as_str(),
@@ -247,7 +247,7 @@ fn fields<'a>(
         current_title: c.internal.as_ref().map(|i| i.0.as_str()),
         current_team: c.internal.as_ref().map(|i| i.1.as_str()),
         current_manager_id: c.internal.as_ref().map(|i| i.2),
-        start_date: start.as_deref(),
+        start_date: start,
     }
 }
 
@@ -285,7 +285,7 @@ pub async fn insert_in(
     let start = candidate.internal.as_ref().map(|i| i.3.to_string());
     let id = match repo::insert(
         &mut **tx,
-        &fields(candidate, &links, &start),
+        &fields(candidate, &links, start.as_deref()),
         user.id,
         now(),
     )
@@ -359,7 +359,14 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, input: &CandidateInput
     let links = candidate.links_text();
     let start = candidate.internal.as_ref().map(|i| i.3.to_string());
     let mut tx = db.begin().await.context("starting a candidate update")?;
-    match repo::update(&mut *tx, id, &fields(&candidate, &links, &start), now()).await {
+    match repo::update(
+        &mut *tx,
+        id,
+        &fields(&candidate, &links, start.as_deref()),
+        now(),
+    )
+    .await
+    {
         Ok(()) => {}
         Err(e) if is_unique_violation(&e) => {
             return Err(AppError::invalid(
@@ -426,12 +433,11 @@ pub async fn detail(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Candidate
         })
         .collect();
     let can_edit = can_edit(db, user, &row).await?;
-    Ok(CandidateDetail {
-        applications,
-        can_apply_to,
-        can_edit,
-        ..candidate_view(row)
-    })
+    let mut detail = candidate_view(row);
+    detail.applications = applications;
+    detail.can_edit = can_edit;
+    detail.can_apply_to = can_apply_to;
+    Ok(detail)
 }
 
 /// The parts of a candidate that interviewers and viewers share (no applications).

@@ -139,7 +139,7 @@ mod tests {
         let comms = skill(3, "Communication");
         let required = vec![backend.clone(), data.clone(), comms.clone()];
         let members = vec![
-            member(10, "Ivan", &[backend.clone()]),
+            member(10, "Ivan", std::slice::from_ref(&backend)),
             member(11, "Priya", &[backend.clone(), data.clone()]),
         ];
         let result = coverage(&required, &members);
@@ -161,8 +161,8 @@ mod tests {
     fn the_same_person_owning_a_skill_twice_is_not_a_duplicate() {
         let backend = skill(1, "Back-end");
         let members = vec![
-            member(10, "Ivan", &[backend.clone()]),
-            member(10, "Ivan", &[backend.clone()]),
+            member(10, "Ivan", std::slice::from_ref(&backend)),
+            member(10, "Ivan", std::slice::from_ref(&backend)),
         ];
         let result = coverage(&[backend], &members);
         assert!(result.duplicated.is_empty() && result.missing.is_empty());

@@ -144,15 +144,12 @@ pub async fn form_data(
     user: &CurrentUser,
     opening_id: Option<i64>,
 ) -> AppResult<OpeningFormData> {
-    let opening = match opening_id {
-        Some(id) => {
-            access::require_opening_manager(db, user, id).await?;
-            Some(detail(db, id).await?)
-        }
-        None => {
-            access::require_planner(db, user).await?;
-            None
-        }
+    let opening = if let Some(id) = opening_id {
+        access::require_opening_manager(db, user, id).await?;
+        Some(detail(db, id).await?)
+    } else {
+        access::require_planner(db, user).await?;
+        None
     };
     let managers = repo::active_people(db)
         .await
@@ -238,32 +235,28 @@ async fn validate(db: &Db, user: &CurrentUser, input: &OpeningInput) -> AppResul
         );
     }
     let status = errors.take("status", OpeningStatus::parse(&input.status));
-    let manager = match input.hiring_manager_id.trim().parse::<i64>() {
-        Ok(id) => match users::find_by_id(db, id)
+    let manager = if let Ok(id) = input.hiring_manager_id.trim().parse::<i64>() {
+        let row = users::find_by_id(db, id)
             .await
-            .context("loading the manager")?
-        {
-            Some(row) if row.active => {
-                if !user.is_admin() && id != user.id {
-                    errors.add(
-                        "hiring_manager_id",
-                        "You can open roles only for yourself as hiring manager.",
-                    );
-                }
-                Some(id)
-            }
-            _ => {
+            .context("loading the manager")?;
+        if row.is_some_and(|r| r.active) {
+            if !user.is_admin() && id != user.id {
                 errors.add(
                     "hiring_manager_id",
-                    "Choose an active user as hiring manager.",
+                    "You can open roles only for yourself as hiring manager.",
                 );
-                None
             }
-        },
-        Err(_) => {
-            errors.add("hiring_manager_id", "Choose the hiring manager.");
+            Some(id)
+        } else {
+            errors.add(
+                "hiring_manager_id",
+                "Choose an active user as hiring manager.",
+            );
             None
         }
+    } else {
+        errors.add("hiring_manager_id", "Choose the hiring manager.");
+        None
     };
     if let Err(AppError::Invalid(skill_errors)) =
         skills::check_active(db, &input.skills, "skills").await
