@@ -299,7 +299,7 @@ async fn raw_login(
     email: &str,
     password: &str,
 ) -> anyhow::Result<reqwest::Response> {
-    let mut request = reqwest::Client::new()
+    let mut request = TestApp::bare_client()
         .post(app.url("/api/login"))
         .header("Accept", "application/json")
         .form(&[("email", email), ("password", password)]);
@@ -314,7 +314,7 @@ fn cookie_pair(set_cookie: &str) -> String {
 }
 
 async fn whoami(app: &TestApp, cookie: &str) -> anyhow::Result<serde_json::Value> {
-    let response = reqwest::Client::new()
+    let response = TestApp::bare_client()
         .post(app.url("/api/get_current_user"))
         .header("Cookie", cookie)
         .send()
@@ -341,7 +341,7 @@ async fn session_is_rotated_on_login_and_removed_on_logout(backend: Backend) -> 
     );
 
     // Sign out: cookie cleared, stored session gone, the id is useless.
-    let response = reqwest::Client::new()
+    let response = TestApp::bare_client()
         .post(app.url("/api/logout"))
         .header("Cookie", &second_cookie)
         .send()
@@ -1028,7 +1028,7 @@ async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backen
     tokio::spawn(app.run_with_shutdown(async {
         let _ = rx.await;
     }));
-    let response = reqwest::Client::new()
+    let response = TestApp::bare_client()
         .post(format!("http://127.0.0.1:{port}/api/login"))
         .header("Accept", "application/json")
         .form(&[

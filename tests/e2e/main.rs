@@ -8,6 +8,7 @@
 mod accounts;
 mod accounts_ui;
 mod docs;
+mod pipeline;
 mod support;
 
 use hireloop_tests::{browser, postgres, scratch, Backend};
@@ -23,6 +24,7 @@ fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(accounts::cases());
     cases.extend(accounts_ui::cases());
+    cases.extend(pipeline::cases());
     cases
 }
 
@@ -42,7 +44,28 @@ fn run_case(case: Case, backend: Backend) -> Result<(), Failed> {
     }
 }
 
+/// `HIRELOOP_TEST_LOG=path` writes the servers' logs (`RUST_LOG` filter) to that file.
+fn init_logging() {
+    let Ok(path) = std::env::var("HIRELOOP_TEST_LOG") else {
+        return;
+    };
+    let Ok(file) = std::fs::File::create(&path) else {
+        eprintln!("cannot write the log to {path}");
+        return;
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::sync::Mutex::new(file))
+        .with_ansi(false)
+        .with_thread_ids(true)
+        .try_init();
+}
+
 fn main() -> ExitCode {
+    init_logging();
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     for backend in Backend::ALL {

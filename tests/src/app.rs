@@ -49,6 +49,9 @@ impl Default for Options {
     }
 }
 
+/// No request in a test may take longer than this (a hang becomes a clear failure).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The password every user made by [`TestApp::create_user`] has.
 pub const PASSWORD: &str = "correct horse battery";
 
@@ -169,6 +172,16 @@ impl TestApp {
         reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .unwrap_or_default()
+    }
+
+    /// A client without a cookie jar (for tests that set cookies by hand).
+    pub fn bare_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(REQUEST_TIMEOUT)
             .build()
             .unwrap_or_default()
     }

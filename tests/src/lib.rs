@@ -6,11 +6,13 @@
 
 pub mod app;
 pub mod browser;
+pub mod fixture;
 pub mod postgres;
 pub mod scratch;
 
 pub use app::{spawn_app, Backend, Options, TestApp, TestUser};
 pub use browser::Browser;
+pub use fixture::Fixture;
 
 /// Result type of test bodies: any error fails the test with its message.
 pub type TestResult = anyhow::Result<()>;
