@@ -64,6 +64,10 @@ fn FieldMessage(id: String, error: MaybeProp<String>) -> impl IntoView {
     }
 }
 
+// Inputs set both the attribute (server-rendered HTML, forms without JavaScript) and the
+// DOM property (client-side navigation reuses elements, and a property once changed by the
+// user no longer follows the attribute).
+
 /// A labelled single-line input.
 #[component]
 pub fn TextField(
@@ -94,6 +98,7 @@ pub fn TextField(
                 type=kind
                 name=name
                 value=move || value.get()
+                prop:value=move || value.get().unwrap_or_default()
                 required=required
                 autocomplete=autocomplete
                 min=min
@@ -218,6 +223,12 @@ pub fn SelectField(
         let id = id.clone();
         move || describedby(&id, has_hint, error.get().is_some())
     };
+    // What the browser would pick with nothing selected: the placeholder or the first option.
+    let default = if placeholder.is_some() {
+        String::new()
+    } else {
+        options.first().map(|(v, _)| v.clone()).unwrap_or_default()
+    };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
             <label for=id.clone()>{label}</label>
@@ -225,6 +236,7 @@ pub fn SelectField(
             <select
                 id=id.clone()
                 name=name
+                prop:value=move || selected.get().unwrap_or_else(|| default.clone())
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described
             >

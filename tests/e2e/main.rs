@@ -5,10 +5,12 @@
 //! cluster, chromedriver) once and stop them, and remove every file, when the run ends —
 //! also when tests fail.
 
+mod access;
 mod accounts;
 mod accounts_ui;
 mod docs;
 mod pipeline;
+mod pipeline_ui;
 mod support;
 
 use hireloop_tests::{browser, postgres, scratch, Backend};
@@ -25,6 +27,8 @@ fn all_cases() -> Vec<Case> {
     cases.extend(accounts::cases());
     cases.extend(accounts_ui::cases());
     cases.extend(pipeline::cases());
+    cases.extend(access::cases());
+    cases.extend(pipeline_ui::cases());
     cases
 }
 

@@ -223,8 +223,14 @@ impl Browser {
     /// Types `value` into the field labelled `label` (replacing what was there).
     pub async fn fill(&self, label: &str, value: &str) -> anyhow::Result<()> {
         let field = self.field(label).await?;
-        field.clear().await?;
-        field.send_keys(value).await?;
+        field
+            .clear()
+            .await
+            .with_context(|| format!("clearing {label:?}"))?;
+        field
+            .send_keys(value)
+            .await
+            .with_context(|| format!("typing into {label:?}"))?;
         Ok(())
     }
 
@@ -251,6 +257,73 @@ impl Browser {
             input.click().await?;
         }
         Ok(())
+    }
+
+    /// Sets the value of the field labelled `label` the way a picker would (date and time
+    /// inputs do not take typed text the same way in every locale).
+    pub async fn set_value(&self, label: &str, value: &str) -> anyhow::Result<()> {
+        let field = self.field(label).await?;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1]; \
+                 arguments[0].dispatchEvent(new Event('input', {bubbles: true})); \
+                 arguments[0].dispatchEvent(new Event('change', {bubbles: true})); return null",
+                vec![serde_json::to_value(&field)?, json!(value)],
+            )
+            .await
+            .with_context(|| format!("setting {label:?}"))?;
+        Ok(())
+    }
+
+    /// Ticks the checkbox with this id (for grids of identically labelled boxes).
+    pub async fn check_by_id(&self, id: &str) -> anyhow::Result<()> {
+        let input = self
+            .find_waiting(
+                &format!("//input[@id={}]", xpath_literal(id)),
+                &format!("checkbox #{id}"),
+            )
+            .await?;
+        if !input.is_selected().await? {
+            input
+                .click()
+                .await
+                .with_context(|| format!("ticking #{id}"))?;
+        }
+        Ok(())
+    }
+
+    /// Opens a `<details>` disclosure by its summary text (and keeps trying while the page
+    /// re-renders).
+    pub async fn click_summary(&self, text: &str) -> anyhow::Result<()> {
+        let literal = xpath_literal(text);
+        let open = format!("//details[@open]/summary[normalize-space(.)={literal}]");
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if self.client.find(Locator::XPath(&open)).await.is_ok() {
+                return Ok(());
+            }
+            let summary = self
+                .find_waiting(
+                    &format!("//summary[normalize-space(.)={literal}]"),
+                    &format!("disclosure {literal}"),
+                )
+                .await?;
+            let _ = summary.click().await;
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            if Instant::now() > deadline {
+                bail!("could not open {text:?}");
+            }
+        }
+    }
+
+    /// The id of the plan stage named `name` (read from its fields on the plan page).
+    pub async fn stage_id(&self, name: &str) -> anyhow::Result<i64> {
+        let field = self.field(&format!("Interview name ({name})")).await?;
+        let id = field.attr("id").await?.unwrap_or_default();
+        id.trim_start_matches("template-")
+            .trim_end_matches("-name")
+            .parse()
+            .with_context(|| format!("stage id from {id:?}"))
     }
 
     /// The message shown next to the field labelled `label` (its error), if any.

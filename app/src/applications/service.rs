@@ -127,9 +127,7 @@ pub async fn apply(
     opening_id: i64,
 ) -> AppResult<i64> {
     access::require_candidate_viewer(db, user, candidate_id).await?;
-    access::require_opening_manager(db, user, opening_id)
-        .await
-        .map_err(|_| AppError::invalid("opening_id", "Choose an opening you manage."))?;
+    access::require_opening_manager(db, user, opening_id).await?;
     let candidate = candidates::find(db, candidate_id)
         .await
         .context("loading the candidate")?

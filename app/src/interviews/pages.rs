@@ -233,7 +233,7 @@ fn ScheduleForm(
                                         let for_id = id.clone();
                                         view! {
                                             <label class="choice" for=for_id>
-                                                <input id=id type="checkbox" name=format!("{skills_field}[]") value=a.id checked=skills.contains(&a.id) />
+                                                <input id=id type="checkbox" name=format!("{skills_field}[]") value=a.id checked=skills.contains(&a.id) prop:checked=skills.contains(&a.id) />
                                                 {format!("{} (interviewer {row})", a.name)}
                                             </label>
                                         }

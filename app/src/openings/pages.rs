@@ -121,6 +121,7 @@ pub fn SkillChecks(
                                     name=format!("{name}[]")
                                     value=a.id
                                     checked=checked.contains(&a.id)
+                                    prop:checked=checked.contains(&a.id)
                                 />
                                 {a.name}
                             </label>
