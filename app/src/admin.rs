@@ -1,12 +1,30 @@
 //! The admin area's index.
 
+use crate::app::UserResource;
+use crate::components::{loaded, PageError};
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let user = expect_context::<UserResource>();
     view! {
         <Title text="Admin · Hireloop" />
+        {loaded(
+            user,
+            |user| match user {
+                Some(user) if user.is_admin() => view! { <AdminIndex /> }.into_any(),
+                Some(_) => view! { <PageError error=AppError::Forbidden /> }.into_any(),
+                None => view! { <PageError error=AppError::Unauthenticated /> }.into_any(),
+            },
+        )}
+    }
+}
+
+#[component]
+fn AdminIndex() -> impl IntoView {
+    view! {
         <section class="page">
             <h1>"Admin"</h1>
             <div class="cards">

@@ -21,6 +21,9 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
+/// The signed-in user (or `None`), loaded once per page and shared through the context.
+pub type UserResource = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
+
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -45,7 +48,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    let user = Resource::new(|| (), |()| get_current_user());
+    let user: UserResource = Resource::new(|| (), |()| get_current_user());
+    provide_context(user);
     view! {
         <Stylesheet id="leptos" href="/pkg/hireloop.css" />
         <Title text="Hireloop" />
@@ -93,7 +97,7 @@ pub fn App() -> impl IntoView {
 }
 
 #[component]
-fn Header(user: Resource<Result<Option<CurrentUser>, crate::error::AppError>>) -> impl IntoView {
+fn Header(user: UserResource) -> impl IntoView {
     view! {
         <header class="site-header">
             <a class="brand" href="/">

@@ -14,7 +14,7 @@ use http::header::{self, HeaderValue};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
@@ -136,7 +136,7 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
             settings.session_idle_days,
         )));
 
-    let routes = generate_route_list(App);
+    let routes = route_list();
     Router::new()
         .route("/health", get(|| async { "ok" }))
         .route(
@@ -183,6 +183,15 @@ async fn delete_expired_sessions(store: DbSessionStore) {
             tracing::warn!(%error, "could not delete expired sessions");
         }
     }
+}
+
+/// The app's routes, generated once per process. Generating them renders the app with
+/// resource loading suppressed process-wide (a global flag in Leptos); a server rendering a
+/// page at that moment in the same process would wait forever, so several servers in one
+/// process (as in the tests) must not generate them concurrently.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<leptos_axum::AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Drops idle limiter keys every few minutes, until the limiter itself is gone.
