@@ -171,6 +171,20 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
     }
 }
 
+/// A database result where a unique-constraint violation is the user's conflict (`conflict`)
+/// and any other failure is unexpected (logged with `context`).
+pub fn unique_or<T>(
+    result: sqlx::Result<T>,
+    context: &'static str,
+    conflict: impl FnOnce() -> crate::error::AppError,
+) -> crate::error::AppResult<T> {
+    match result {
+        Ok(value) => Ok(value),
+        Err(e) if is_unique_violation(&e) => Err(conflict()),
+        Err(e) => Err(anyhow::Error::new(e).context(context).into()),
+    }
+}
+
 /// True when `error` is a unique-constraint violation (on either engine).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     match error {

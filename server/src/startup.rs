@@ -170,8 +170,24 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &http::Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %redact_path(request.uri().path()),
+                )
+            }),
+        )
         .with_state(state)
+}
+
+/// Request paths as logged: one-time set-password tokens are secrets and are masked.
+fn redact_path(path: &str) -> String {
+    match path.strip_prefix("/set-password/") {
+        Some(_) => "/set-password/***".to_owned(),
+        None => path.to_owned(),
+    }
 }
 
 /// Removes expired sessions every hour.
@@ -228,4 +244,15 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_path;
+
+    #[test]
+    fn set_password_tokens_are_not_logged() {
+        assert_eq!(redact_path("/set-password/0123abcd"), "/set-password/***");
+        assert_eq!(redact_path("/openings/3"), "/openings/3");
+    }
 }

@@ -162,6 +162,30 @@ pub async fn record_event<'c>(
     .map(|_| ())
 }
 
+/// A history line that is only a note (scheduling, rescheduling, cancelling).
+pub async fn note<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+    actor_id: i64,
+    note: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    record_event(
+        db,
+        &NewEvent {
+            application_id,
+            actor_id,
+            from_stage_id: None,
+            to_stage_id: None,
+            from_status: None,
+            to_status: None,
+            note,
+        },
+        now,
+    )
+    .await
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct EventRow {
     pub at: i64,

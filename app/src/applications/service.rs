@@ -10,7 +10,7 @@ use crate::access;
 use crate::audit::repo::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
 use crate::candidates::{repo as candidates, service as candidate_service, CreateOutcome};
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{now, unique_or, Db};
 use crate::error::{AppError, AppResult};
 use crate::interviews::{repo as interviews, service as interview_service};
 use crate::openings::{
@@ -47,28 +47,19 @@ async fn apply_in(
         .take_while(|s| s.id != stage.id)
         .map(|s| s.name.as_str())
         .collect();
-    let id = match repo::insert(
-        &mut **tx,
-        candidate_id,
-        opening_id,
-        stage.id,
-        user.id,
-        now(),
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::Conflict(format!(
-                "{candidate_name} already applied to this opening."
-            )))
-        }
-        Err(e) => {
-            return Err(anyhow::Error::new(e)
-                .context("creating the application")
-                .into())
-        }
-    };
+    let id = unique_or(
+        repo::insert(
+            &mut **tx,
+            candidate_id,
+            opening_id,
+            stage.id,
+            user.id,
+            now(),
+        )
+        .await,
+        "creating the application",
+        || AppError::Conflict(format!("{candidate_name} already applied to this opening.")),
+    )?;
     let note = if skipped.is_empty() {
         "Applied".to_owned()
     } else {

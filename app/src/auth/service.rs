@@ -2,7 +2,7 @@
 
 use super::{password, repo, CurrentUser};
 use crate::audit::repo::{self as audit, NewEntry};
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{now, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::users::repo::{self as users, NewUser, UserRow};
 use crate::values::{Email, Name, NewPassword, Role, TimeZoneName};
@@ -190,16 +190,11 @@ async fn insert_admin(
         role: Role::Admin.as_str(),
         password_hash: Some(hash),
     };
-    let id = match users::insert(&mut **tx, &new_user, now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists.",
-            ))
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("creating the admin").into()),
-    };
+    let id = unique_or(
+        users::insert(&mut **tx, &new_user, now()).await,
+        "creating the admin",
+        || AppError::invalid("email", "An account with this email already exists."),
+    )?;
     audit::record(
         &mut **tx,
         NewEntry {

@@ -8,7 +8,7 @@ use super::{
 use crate::access;
 use crate::audit::repo::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{now, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
 use crate::openings::PersonRef;
@@ -283,23 +283,22 @@ pub async fn insert_in(
 ) -> AppResult<i64> {
     let links = candidate.links_text();
     let start = candidate.internal.as_ref().map(|i| i.3.to_string());
-    let id = match repo::insert(
-        &mut **tx,
-        &fields(candidate, &links, start.as_deref()),
-        user.id,
-        now(),
-    )
-    .await
-    {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
+    let id = unique_or(
+        repo::insert(
+            &mut **tx,
+            &fields(candidate, &links, start.as_deref()),
+            user.id,
+            now(),
+        )
+        .await,
+        "adding the candidate",
+        || {
+            AppError::invalid(
                 "email",
                 "A candidate with this email was just added. Search for them.",
-            ))
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("adding the candidate").into()),
-    };
+            )
+        },
+    )?;
     audit::record(
         &mut **tx,
         NewEntry::new(
@@ -359,27 +358,17 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, input: &CandidateInput
     let links = candidate.links_text();
     let start = candidate.internal.as_ref().map(|i| i.3.to_string());
     let mut tx = db.begin().await.context("starting a candidate update")?;
-    match repo::update(
-        &mut *tx,
-        id,
-        &fields(&candidate, &links, start.as_deref()),
-        now(),
-    )
-    .await
-    {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "Another candidate already has this email.",
-            ))
-        }
-        Err(e) => {
-            return Err(anyhow::Error::new(e)
-                .context("updating the candidate")
-                .into())
-        }
-    }
+    unique_or(
+        repo::update(
+            &mut *tx,
+            id,
+            &fields(&candidate, &links, start.as_deref()),
+            now(),
+        )
+        .await,
+        "updating the candidate",
+        || AppError::invalid("email", "Another candidate already has this email."),
+    )?;
     audit::record(
         &mut *tx,
         NewEntry::new(

@@ -8,7 +8,7 @@ use super::{
     ScheduleFormData,
 };
 use crate::access;
-use crate::applications::repo::{self as applications, ApplicationRow, NewEvent};
+use crate::applications::repo::{self as applications, ApplicationRow};
 use crate::audit::repo::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
 use crate::candidates::{repo as candidates, service as candidate_service};
@@ -568,17 +568,11 @@ pub async fn schedule(db: &Db, user: &CurrentUser, input: &ScheduleInput) -> App
             .context("assigning an interviewer")?;
     }
     let when_utc = time::range(slot.start, slot.end(), chrono_tz::UTC);
-    applications::record_event(
+    applications::note(
         &mut *tx,
-        &NewEvent {
-            application_id: application.id,
-            actor_id: user.id,
-            from_stage_id: None,
-            to_stage_id: None,
-            from_status: None,
-            to_status: None,
-            note: &format!("Scheduled {title} for {when_utc}"),
-        },
+        application.id,
+        user.id,
+        &format!("Scheduled {title} for {when_utc}"),
         now(),
     )
     .await
@@ -692,22 +686,16 @@ pub async fn reschedule(
     )
     .await
     .context("moving the interview")?;
-    applications::record_event(
+    applications::note(
         &mut *tx,
-        &NewEvent {
-            application_id: application.id,
-            actor_id: user.id,
-            from_stage_id: None,
-            to_stage_id: None,
-            from_status: None,
-            to_status: None,
-            note: &format!(
-                "Rescheduled {} from {} to {}",
-                interview.title,
-                time::range(interview.starts_at, interview.ends_at, chrono_tz::UTC),
-                time::range(slot.start, slot.end(), chrono_tz::UTC)
-            ),
-        },
+        application.id,
+        user.id,
+        &format!(
+            "Rescheduled {} from {} to {}",
+            interview.title,
+            time::range(interview.starts_at, interview.ends_at, chrono_tz::UTC),
+            time::range(slot.start, slot.end(), chrono_tz::UTC)
+        ),
         now(),
     )
     .await
@@ -752,17 +740,11 @@ pub async fn cancel(db: &Db, user: &CurrentUser, interview_id: i64, reason: &str
     repo::cancel(&mut *tx, interview_id, reason, now())
         .await
         .context("cancelling the interview")?;
-    applications::record_event(
+    applications::note(
         &mut *tx,
-        &NewEvent {
-            application_id: application.id,
-            actor_id: user.id,
-            from_stage_id: None,
-            to_stage_id: None,
-            from_status: None,
-            to_status: None,
-            note: &format!("Cancelled {}: {reason}", interview.title),
-        },
+        application.id,
+        user.id,
+        &format!("Cancelled {}: {reason}", interview.title),
         now(),
     )
     .await

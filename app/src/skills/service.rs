@@ -4,7 +4,7 @@ use super::repo;
 use super::SkillArea;
 use crate::audit::repo::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{now, unique_or, Db};
 use crate::error::{AppError, AppResult};
 use crate::values::Name;
 use anyhow::Context;
@@ -38,11 +38,11 @@ pub async fn create(db: &Db, actor: &CurrentUser, name: &str) -> AppResult<i64> 
     let name = Name::parse_labelled(name, "a name for the skill area")
         .map_err(|m| AppError::invalid("name", m))?;
     let mut tx = db.begin().await.context("starting to add a skill area")?;
-    let id = match repo::insert(&mut *tx, name.as_str(), now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => return Err(taken()),
-        Err(e) => return Err(anyhow::Error::new(e).context("adding a skill area").into()),
-    };
+    let id = unique_or(
+        repo::insert(&mut *tx, name.as_str(), now()).await,
+        "adding a skill area",
+        taken,
+    )?;
     audit::record(
         &mut *tx,
         NewEntry::new(
@@ -71,15 +71,11 @@ pub async fn rename(db: &Db, actor: &CurrentUser, id: i64, name: &str) -> AppRes
         .await
         .context("loading the skill area")?
         .ok_or(AppError::NotFound)?;
-    match repo::rename(&mut *tx, id, name.as_str(), now()).await {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => return Err(taken()),
-        Err(e) => {
-            return Err(anyhow::Error::new(e)
-                .context("renaming a skill area")
-                .into())
-        }
-    }
+    unique_or(
+        repo::rename(&mut *tx, id, name.as_str(), now()).await,
+        "renaming a skill area",
+        taken,
+    )?;
     audit::record(
         &mut *tx,
         NewEntry::new(

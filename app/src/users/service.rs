@@ -4,7 +4,7 @@ use super::repo::{self, NewUser, UserRow};
 use super::{CreatedUser, UserSummary};
 use crate::audit::repo::{self as audit, NewEntry};
 use crate::auth::{password, service as auth, session_store, CurrentUser};
-use crate::db::{is_unique_violation, now, Db};
+use crate::db::{now, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::values::{Email, Name, NewPassword, Role, TimeZoneName};
 use anyhow::Context;
@@ -110,16 +110,11 @@ pub async fn create(
         role: role.as_str(),
         password_hash: hash.as_deref(),
     };
-    let id = match repo::insert(&mut *tx, &new_user, now()).await {
-        Ok(id) => id,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists.",
-            ))
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("creating a user").into()),
-    };
+    let id = unique_or(
+        repo::insert(&mut *tx, &new_user, now()).await,
+        "creating a user",
+        || AppError::invalid("email", "An account with this email already exists."),
+    )?;
     let token = match setup {
         PasswordSetup::Link => Some(auth::issue_password_link(&mut tx, id, Some(actor.id)).await?),
         PasswordSetup::Initial(_) => None,
@@ -188,26 +183,20 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
             ));
         }
     }
-    match repo::update_profile(
-        &mut *tx,
-        id,
-        name.as_str(),
-        email.as_str(),
-        timezone.as_str(),
-        role.as_str(),
-        now(),
-    )
-    .await
-    {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e) => {
-            return Err(AppError::invalid(
-                "email",
-                "An account with this email already exists.",
-            ))
-        }
-        Err(e) => return Err(anyhow::Error::new(e).context("updating a user").into()),
-    }
+    unique_or(
+        repo::update_profile(
+            &mut *tx,
+            id,
+            name.as_str(),
+            email.as_str(),
+            timezone.as_str(),
+            role.as_str(),
+            now(),
+        )
+        .await,
+        "updating a user",
+        || AppError::invalid("email", "An account with this email already exists."),
+    )?;
     audit::record(
         &mut *tx,
         NewEntry {
