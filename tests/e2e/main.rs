@@ -92,6 +92,19 @@ fn main() -> ExitCode {
         })
         .with_ignored_flag(true),
     );
+    trials.push(
+        Trial::test("docs::page_tour", || {
+            run_case(
+                Case {
+                    name: "page_tour",
+                    browser: true,
+                    run: |backend| Box::pin(docs::page_tour(backend)),
+                },
+                Backend::Sqlite,
+            )
+        })
+        .with_ignored_flag(true),
+    );
     install_interrupt_cleanup();
     let conclusion = libtest_mimic::run(&args, trials);
     cleanup();
