@@ -4,6 +4,10 @@
 //! services and repositories) and with `hydrate` for the browser bundle that makes the
 //! server-rendered pages interactive.
 
+// Optimised builds keep every view's full static type (debug builds erase them), and the
+// board's nesting is deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod app;
 pub mod applications;
