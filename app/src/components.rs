@@ -7,7 +7,6 @@ use leptos::server_fn::ServerFn;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 use serde::{de::DeserializeOwned, Serialize};
-use std::fmt::Write as _;
 
 /// The error of a server action's last run, if it failed.
 pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
@@ -295,17 +294,15 @@ pub fn FormSaved(#[prop(into)] when: Signal<bool>, #[prop(into)] message: String
     }
 }
 
-/// Percent-encodes a value for use in a query string.
+/// Percent-encodes a value for use in a query string (`/` is kept for readable paths).
 pub fn encode_query(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~/".contains(&byte) {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
+    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
 }
 
 /// What a page shows when its data could not be loaded.

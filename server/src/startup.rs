@@ -156,6 +156,7 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(server_fn_error_status))
         .layer(sessions)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -180,6 +181,27 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
             }),
         )
         .with_state(state)
+}
+
+/// Server functions whose arguments cannot be decoded (a tampered or incomplete form) are
+/// answered by Leptos with status 500 before our code runs. Their body is our `AppError`,
+/// so the status comes from the same mapping as every other error (422 for bad input).
+async fn server_fn_error_status(response: axum::response::Response) -> axum::response::Response {
+    if response.status() != http::StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
+            parts.status = status;
+        }
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Request paths as logged: one-time set-password tokens are secrets and are masked.

@@ -11,6 +11,7 @@ use reqwest::StatusCode;
 cases! {
     http: [
         every_server_function_enforces_its_roles,
+        malformed_arguments_are_bad_input_and_change_nothing,
         an_internal_candidates_manager_finds_no_trace,
     ],
     browser: [],
@@ -741,6 +742,43 @@ async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> Test
         )
         .await?;
     ensure!(body.contains("Jordan Blake"));
+    app.stop().await;
+    Ok(())
+}
+
+async fn malformed_arguments_are_bad_input_and_change_nothing(backend: Backend) -> TestResult {
+    let app = spawn_app(backend, Options::default()).await?;
+    let fx = Fixture::new(&app).await?;
+    let hm = app.login(&fx.people.hiring_manager).await?;
+    let before = audit_count(&app).await?;
+    let stage = fx.loop_stage.to_string();
+    let cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("get_opening", vec![("id", "abc")]),
+        ("move_application", vec![("id", "1")]),
+        ("schedule_interview", vec![("application_id", "1")]),
+        (
+            "add_template",
+            vec![
+                ("stage_id", &stage),
+                ("name", "X"),
+                ("duration_minutes", "30"),
+                ("skills[]", "zz"),
+            ],
+        ),
+        ("set_user_active", vec![("id", "1"), ("active", "maybe")]),
+    ];
+    for (endpoint, args) in cases {
+        let (status, body) = app.call(&hm, endpoint, &args).await?;
+        ensure!(
+            status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{endpoint}: {status} {body}"
+        );
+        ensure!(
+            body.contains("The form could not be read"),
+            "{endpoint}: {body}"
+        );
+    }
+    ensure!(audit_count(&app).await? == before, "nothing changed");
     app.stop().await;
     Ok(())
 }

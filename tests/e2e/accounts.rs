@@ -241,26 +241,12 @@ async fn login_is_rate_limited_per_account(backend: Backend) -> TestResult {
     Ok(())
 }
 
-/// Base64 (URL-safe) as Leptos encodes an error into a redirect.
+/// The error as Leptos puts it into a redirect (URL-safe base64, query-escaped).
 fn url_safe_b64(text: &str) -> String {
-    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let bytes = text.as_bytes();
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(char::from(TABLE[((n >> (18 - 6 * i)) & 63) as usize]));
-        }
-        for _ in chunk.len()..3 {
-            out.push('=');
-        }
-    }
-    out.replace('=', "%3D")
+    use base64::Engine as _;
+    base64::engine::general_purpose::URL_SAFE
+        .encode(text)
+        .replace('=', "%3D")
 }
 
 async fn login_is_rate_limited_per_address(backend: Backend) -> TestResult {

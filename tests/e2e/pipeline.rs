@@ -607,6 +607,34 @@ async fn resume_pdfs_are_checked_and_served_only_to_allowed_readers(
         status.is_redirection() && location.contains("resume_error"),
         "{status} {location}"
     );
+    // Only people who may edit the candidate upload: not Jordan's manager, not a member,
+    // not an interviewer, not the anonymous.
+    let small_pdf = b"%PDF-1.4\n%%EOF\n".to_vec();
+    for (who, user) in [
+        ("manager", &fx.people.manager),
+        ("member", &fx.people.member),
+        ("interviewer", &fx.people.interviewer),
+    ] {
+        let client = app.login(user).await?;
+        let (status, _) = upload(&app, &client, fx.jordan, "x.pdf", small_pdf.clone()).await?;
+        ensure!(
+            status == StatusCode::NOT_FOUND || status == StatusCode::FORBIDDEN,
+            "{who}: {status}"
+        );
+    }
+    // The manager may see Maria (an external candidate) but not edit her.
+    let manager = app.login(&fx.people.manager).await?;
+    let (status, _) = upload(&app, &manager, fx.maria, "x.pdf", small_pdf.clone()).await?;
+    ensure!(
+        status == StatusCode::FORBIDDEN,
+        "manager on Maria: {status}"
+    );
+    let (status, location) =
+        upload(&app, &TestApp::client(), fx.jordan, "x.pdf", small_pdf).await?;
+    ensure!(
+        status.is_redirection() && location.starts_with("/login"),
+        "anonymous: {status} {location}"
+    );
     let stored: Option<i64> =
         sqlx::query_scalar("SELECT resume_pdf_size FROM candidates WHERE id = $1")
             .bind(fx.jordan)
