@@ -1,7 +1,6 @@
 //! The admin area's index.
 
-use crate::app::UserResource;
-use crate::components::{loaded, PageError};
+use crate::components::{loaded, PageError, UserResource};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;

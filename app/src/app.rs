@@ -4,12 +4,12 @@ use crate::admin::AdminPage;
 use crate::applications::pages::ApplicationPage;
 use crate::audit::pages::{AuditPage, OpeningAuditPage};
 use crate::auth::api::{get_current_user, Logout};
-use crate::auth::pages::{full_page_load, LoginPage, SetPasswordPage, SetupPage};
+use crate::auth::pages::{LoginPage, SetPasswordPage, SetupPage};
 use crate::auth::CurrentUser;
 use crate::candidates::pages::{
     CandidatePage, CandidatesPage, EditCandidatePage, NewCandidatePage,
 };
-use crate::components::NotFound;
+use crate::components::{use_reload_on_success, NotFound, UserResource};
 use crate::dashboard::DashboardPage;
 use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
 use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
@@ -20,9 +20,6 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
-
-/// The signed-in user (or `None`), loaded once per page and shared through the context.
-pub type UserResource = Resource<Result<Option<CurrentUser>, crate::error::AppError>>;
 
 /// The document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -125,11 +122,7 @@ fn Header(user: UserResource) -> impl IntoView {
 #[component]
 fn MainNav(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = logout.value().get() {
-            full_page_load("/login");
-        }
-    });
+    use_reload_on_success(logout, |()| "/login".to_owned());
     view! {
         <nav aria-label="Main" class="main-nav">
             <A href="/" exact=true>

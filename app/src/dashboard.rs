@@ -24,21 +24,25 @@ pub struct Dashboard {
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
+    use crate::access::{self, Scope};
     use crate::auth::guard::require_user;
     crate::endpoint::run(async {
         let user = require_user().await?;
-        let db = crate::state::app_state()?.db;
-        let tz = crate::time::zone(&user.timezone);
-        let local_now = chrono::Utc::now()
-            .with_timezone(&tz)
+        let state = crate::state::app_state()?;
+        let db = &state.db;
+        let now = state.now();
+        let me = access::myself(user.clone());
+        let local_now = chrono::DateTime::from_timestamp(now, 0)
+            .unwrap_or_default()
+            .with_timezone(&me.timezone())
             .format("%A %-d %B %Y, %H:%M")
             .to_string();
-        let mut upcoming = crate::interviews::service::my_interviews(&db, &user)
+        let mut upcoming = crate::interviews::service::my_interviews(db, &me, now)
             .await?
             .upcoming;
         upcoming.retain(|i| !i.cancelled);
         upcoming.truncate(5);
-        let mut openings = crate::openings::service::list(&db, &user).await?;
+        let mut openings = crate::openings::service::list(db, &me).await?;
         openings.retain(|o| {
             user.is_admin()
                 || o.active_candidates > 0

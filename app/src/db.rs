@@ -135,11 +135,6 @@ pub async fn migrate(db: &Db) -> anyhow::Result<()> {
         .with_context(|| format!("database migration failed ({backend:?})"))
 }
 
-/// The current time as UTC Unix seconds, the representation stored in the database.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// A boolean column: `BOOLEAN` on PostgreSQL, `INTEGER` 0/1 on SQLite (whose `BOOLEAN`
 /// the `Any` driver cannot read). Row structs use `#[sqlx(try_from = "Flag")] field: bool`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,6 +165,55 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
         }
     }
 }
+
+/// A transaction on the application database.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Starts a transaction that will write.
+pub async fn begin_write(db: &Db) -> anyhow::Result<Tx> {
+    db.begin().await.context("starting a transaction")
+}
+
+/// Reads a stored [`Choice`](crate::values::Choice); an unknown value is an error naming it
+/// (sqlx adds the column's name), never a silent default.
+pub fn decode_choice<T: crate::values::Choice>(raw: &str) -> Result<T, sqlx::error::BoxDynError> {
+    T::from_stored(raw).ok_or_else(|| format!("unknown {} {raw:?} in the database", T::WHAT).into())
+}
+
+/// Lets rows decode [`Choice`](crate::values::Choice) columns directly and queries bind them
+/// (stored as their `as_str` text on both engines).
+#[macro_export]
+macro_rules! text_enum_column {
+    ($($ty:ty),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $ty {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <str as sqlx::Type<sqlx::Any>>::type_info()
+            }
+
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <str as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $ty {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let raw = <String as sqlx::Decode<sqlx::Any>>::decode(value)?;
+                $crate::db::decode_choice::<$ty>(&raw)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $ty {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                <&'q str as sqlx::Encode<'q, sqlx::Any>>::encode($crate::values::Choice::as_str(*self), buf)
+            }
+        }
+    )+};
+}
+
+text_enum_column!(crate::values::Role);
 
 /// A database result where a unique-constraint violation is the user's conflict (`conflict`)
 /// and any other failure is unexpected (logged with `context`).
@@ -220,6 +264,32 @@ mod tests {
         let shown = redact_url("postgres://app:s3cret@db.internal:5432/hireloop");
         assert!(!shown.contains("s3cret"), "{shown}");
         assert!(shown.contains("db.internal"));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_stored_state_is_an_error_naming_column_and_value() {
+        use crate::values::Role;
+        use sqlx::Row;
+        let db = connect("sqlite::memory:", 1).await.expect("db");
+        let row = sqlx::query("SELECT 'admin' AS role, 'owner' AS other_role")
+            .fetch_one(&db)
+            .await
+            .expect("row");
+        assert_eq!(row.try_get::<Role, _>("role").ok(), Some(Role::Admin));
+        let error = row
+            .try_get::<Role, _>("other_role")
+            .expect_err("unknown value")
+            .to_string();
+        assert!(
+            error.contains("other_role") && error.contains("\"owner\"") && error.contains("role"),
+            "{error}"
+        );
+        let bound: String = sqlx::query_scalar("SELECT $1")
+            .bind(Role::Member)
+            .fetch_one(&db)
+            .await
+            .expect("bind");
+        assert_eq!(bound, "member");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What every request handler and server function can reach: the pool, settings, limiters.
 
 use crate::auth::rate_limit::LoginLimiter;
+use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::AppError;
 use axum::extract::FromRef;
@@ -23,11 +24,20 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<RuntimeSettings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// The one source of "now" (tests move it).
+    pub clock: Clock,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// The current time as UTC Unix seconds, from the one clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 }
 

@@ -5,6 +5,78 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// A closed set of named states or choices, stored as text and shown with a label.
+///
+/// `as_str` is the stored (and submitted) form, `label` what people read, `parse` turns a
+/// submitted value back into the enum with the message a user sees next to the field. On the
+/// server, [`crate::db::text_enum_column!`] lets rows decode straight into the enum, so an
+/// unknown value in the database is an error rather than a silent default.
+pub trait Choice: Sized + Copy + PartialEq + 'static {
+    /// Every value, in the order pickers show them.
+    const ALL: &'static [Self];
+    /// What the values are, for messages ("application status").
+    const WHAT: &'static str;
+    fn as_str(self) -> &'static str;
+    fn label(self) -> &'static str;
+    /// The value whose stored form is `raw` (surrounding blanks ignored).
+    fn from_stored(raw: &str) -> Option<Self> {
+        let raw = raw.trim();
+        Self::ALL.iter().copied().find(|v| v.as_str() == raw)
+    }
+}
+
+/// Declares an enum whose variants each have a stored name and a label, and implements
+/// [`Choice`] for it, plus `parse` with the given message for a value that is not one of them.
+#[macro_export]
+macro_rules! choice_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident ($what:literal, $invalid:literal) {
+            $( $(#[$vmeta:meta])* $variant:ident = $stored:literal / $label:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $crate::values::Choice for $name {
+            const ALL: &'static [Self] = &[$(Self::$variant),+];
+            const WHAT: &'static str = $what;
+            fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $stored),+ }
+            }
+            fn label(self) -> &'static str {
+                match self { $(Self::$variant => $label),+ }
+            }
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = <Self as $crate::values::Choice>::ALL;
+
+            pub fn as_str(self) -> &'static str {
+                $crate::values::Choice::as_str(self)
+            }
+
+            pub fn label(self) -> &'static str {
+                $crate::values::Choice::label(self)
+            }
+
+            /// Reads a submitted value; the error is the message for the form field.
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                <Self as $crate::values::Choice>::from_stored(raw).ok_or_else(|| $invalid.to_owned())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
 /// An email address, trimmed and lower-cased (addresses are compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Email(String);
@@ -139,36 +211,46 @@ impl fmt::Debug for NewPassword {
     }
 }
 
-/// An account's role: admins manage the instance, members take part in hiring.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Role {
-    Admin,
-    Member,
+crate::choice_enum! {
+    /// An account's role: admins manage the instance, members take part in hiring.
+    pub enum Role("role", "Choose a role: admin or member.") {
+        Admin = "admin" / "Admin",
+        Member = "member" / "Member",
+    }
 }
 
-impl Role {
-    pub const ALL: [Role; 2] = [Role::Admin, Role::Member];
+/// A checkbox in a form: ticked when the browser sends the field at all (browsers send
+/// `name=on` for a ticked box and nothing for an unticked one).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Checkbox(pub bool);
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Member => "member",
+impl Checkbox {
+    pub fn is_checked(self) -> bool {
+        self.0
+    }
+}
+
+impl From<bool> for Checkbox {
+    fn from(value: bool) -> Self {
+        Self(value)
+    }
+}
+
+impl Serialize for Checkbox {
+    /// Ticked boxes are sent as `on`; unticked ones as nothing at all.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0 {
+            serializer.serialize_some("on")
+        } else {
+            serializer.serialize_none()
         }
     }
+}
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Admin => "Admin",
-            Role::Member => "Member",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        match raw.trim() {
-            "admin" => Ok(Role::Admin),
-            "member" => Ok(Role::Member),
-            _ => Err("Choose a role: admin or member.".into()),
-        }
+impl<'de> Deserialize<'de> for Checkbox {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // Whatever the box's value, its presence means "ticked".
+        serde::de::IgnoredAny::deserialize(deserializer).map(|_| Self(true))
     }
 }
 
@@ -267,7 +349,7 @@ mod tests {
     #[test]
     fn roles_round_trip() {
         for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Ok(role));
+            assert_eq!(Role::parse(role.as_str()), Ok(*role));
         }
         assert!(Role::parse("owner").is_err());
     }

@@ -2,12 +2,18 @@
 //! Running it again leaves existing records alone.
 
 use anyhow::Context;
+use app::access::{self, ApplicationScope, OpeningScope, Planner};
+use app::applications::service as applications;
 use app::auth::password;
 use app::auth::CurrentUser;
-use app::db::{now, Db};
+use app::candidates::CandidateInput;
+use app::clock::Clock;
+use app::db::Db;
 use app::error::AppError;
-use app::users::repo::{self as users, NewUser};
-use app::values::NewPassword;
+use app::interviews::{InterviewerInput, ScheduleInput};
+use app::openings::{OpeningInput, StageInput, TemplateInput};
+use app::users::service::{self as users, NewUser};
+use app::values::{Checkbox, Email, NewPassword, Role};
 use std::collections::BTreeMap;
 
 /// The password of every demo account (printed by the command).
@@ -17,7 +23,7 @@ pub const DEMO_PASSWORD: &str = "hireloop-demo";
 pub struct DemoUser {
     pub name: &'static str,
     pub email: &'static str,
-    pub role: &'static str,
+    pub role: Role,
     pub timezone: &'static str,
     pub does: &'static str,
 }
@@ -26,49 +32,49 @@ pub const DEMO_USERS: &[DemoUser] = &[
     DemoUser {
         name: "Ada Lovelace",
         email: "ada@hireloop.test",
-        role: "admin",
+        role: Role::Admin,
         timezone: "Europe/London",
         does: "admin",
     },
     DemoUser {
         name: "Hannah Kim",
         email: "hannah@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "America/New_York",
         does: "hiring manager, Backend Engineer",
     },
     DemoUser {
         name: "Quinn Lee",
         email: "quinn@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "Europe/Berlin",
         does: "hiring manager, QA Engineer",
     },
     DemoUser {
         name: "Ivan Petrov",
         email: "ivan@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "Europe/Berlin",
         does: "interviewer (back-end)",
     },
     DemoUser {
         name: "Priya Nair",
         email: "priya@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "Asia/Kolkata",
         does: "interviewer (data modelling)",
     },
     DemoUser {
         name: "Tom Okafor",
         email: "tom@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "Europe/London",
         does: "interviewer (communication)",
     },
     DemoUser {
         name: "Sam Rivera",
         email: "sam@hireloop.test",
-        role: "member",
+        role: Role::Member,
         timezone: "America/Chicago",
         does: "customer support manager",
     },
@@ -76,28 +82,27 @@ pub const DEMO_USERS: &[DemoUser] = &[
 
 /// Seeds the demo data set; returns how many accounts were created.
 pub async fn seed(db: &Db) -> anyhow::Result<usize> {
-    let created = seed_users(db).await?;
-    seed_pipeline(db).await?;
+    let now = Clock::system().now();
+    let created = seed_users(db, now).await?;
+    seed_pipeline(db, now).await?;
     Ok(created)
 }
 
-async fn seed_users(db: &Db) -> anyhow::Result<usize> {
+async fn seed_users(db: &Db, now: i64) -> anyhow::Result<usize> {
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
     let hash = password::hash(&password).await?;
     let mut created = 0;
-    let mut tx = db.begin().await.context("starting the demo data")?;
-    app::auth::repo::mark_initialised(&mut *tx, now())
-        .await
-        .context("marking the instance as set up")?;
+    let mut tx = app::db::begin_write(db).await?;
     for user in DEMO_USERS {
-        if users::find_by_email(&mut *tx, user.email)
+        let email = Email::parse(user.email).map_err(anyhow::Error::msg)?;
+        if users::account_by_email(db, &email)
             .await
-            .context("checking a demo user")?
+            .map_err(app_error("checking a demo user"))?
             .is_some()
         {
             continue;
         }
-        users::insert(
+        users::insert_account(
             &mut *tx,
             &NewUser {
                 name: user.name,
@@ -106,13 +111,16 @@ async fn seed_users(db: &Db) -> anyhow::Result<usize> {
                 role: user.role,
                 password_hash: Some(&hash),
             },
-            now(),
+            now,
         )
         .await
-        .with_context(|| format!("creating demo user {}", user.email))?;
+        .map_err(app_error("creating a demo user"))?;
         created += 1;
     }
     tx.commit().await.context("committing the demo data")?;
+    app::auth::service::mark_initialised(db, now)
+        .await
+        .map_err(app_error("marking the instance as set up"))?;
     Ok(created)
 }
 
@@ -131,14 +139,34 @@ fn app_error(context: &'static str) -> impl Fn(AppError) -> anyhow::Error {
     move |e| anyhow::anyhow!("{context}: {e:?}")
 }
 
+/// A demo user, signed in as a session would sign them in.
 async fn demo_user(db: &Db, email: &str) -> anyhow::Result<CurrentUser> {
-    let row = users::find_by_email(db, email)
-        .await?
-        .with_context(|| format!("demo user {email} is missing"))?;
-    let id = row.id;
-    let mut user = CurrentUser::try_from(row).map_err(app_error("reading a demo user"))?;
-    user.is_hiring_manager = app::access::repo::manages_any_opening(db, id).await?;
-    Ok(user)
+    app::auth::service::user_by_email(db, email)
+        .await
+        .map_err(app_error("reading a demo user"))?
+        .with_context(|| format!("demo user {email} is missing"))
+}
+
+async fn planner(db: &Db, email: &str) -> anyhow::Result<Planner> {
+    access::require_planner(db, demo_user(db, email).await?)
+        .await
+        .map_err(app_error("acting as a planner"))
+}
+
+async fn opening_scope(db: &Db, email: &str, opening: i64) -> anyhow::Result<OpeningScope> {
+    access::require_opening_manager(db, demo_user(db, email).await?, opening)
+        .await
+        .map_err(app_error("acting as the hiring manager"))
+}
+
+async fn application_scope(
+    db: &Db,
+    email: &str,
+    application: i64,
+) -> anyhow::Result<ApplicationScope> {
+    access::require_application_manager(db, demo_user(db, email).await?, application)
+        .await
+        .map_err(app_error("acting as the hiring manager"))
 }
 
 /// A plan stage: name, kind, skipped by internal candidates, interviews (name, minutes, skill).
@@ -212,11 +240,12 @@ const QA: OpeningSpec = OpeningSpec {
     ],
 };
 
-async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
+async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
     use app::openings::service as openings;
 
     let ada = demo_user(db, "ada@hireloop.test").await?;
-    let existing: Vec<String> = app::skills::service::list(db)
+    let admin = access::require_admin(ada.clone()).map_err(app_error("acting as the admin"))?;
+    let existing: Vec<String> = app::skills::service::all(db)
         .await
         .map_err(app_error("listing skill areas"))?
         .into_iter()
@@ -224,12 +253,13 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
         .collect();
     for name in DEMO_SKILL_AREAS {
         if !existing.iter().any(|e| e == name) {
-            app::skills::service::create(db, &ada, name)
+            let input = app::skills::SkillAreaInput { name: name.into() };
+            app::skills::service::create(db, &admin, &input, now)
                 .await
                 .map_err(app_error("adding a skill area"))?;
         }
     }
-    let skills: BTreeMap<String, i64> = app::skills::service::list(db)
+    let skills: BTreeMap<String, i64> = app::skills::service::all(db)
         .await
         .map_err(app_error("listing skill areas"))?
         .into_iter()
@@ -237,7 +267,7 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
         .collect();
     let skill = |name: &str| skills.get(name).copied().unwrap_or_default();
 
-    let titles: Vec<String> = openings::list(db, &ada)
+    let titles: Vec<String> = openings::list(db, &access::myself(ada.clone()))
         .await
         .map_err(app_error("listing openings"))?
         .into_iter()
@@ -247,13 +277,14 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
         return Ok(());
     }
 
+    let ada_plans = planner(db, "ada@hireloop.test").await?;
     let mut opening_ids = Vec::new();
     for spec in [&BACKEND, &QA] {
         let manager = demo_user(db, spec.manager).await?;
         let id = openings::create(
             db,
-            &ada,
-            &openings::OpeningInput {
+            &ada_plans,
+            &OpeningInput {
                 title: spec.title.into(),
                 team: spec.team.into(),
                 level: spec.level.into(),
@@ -263,24 +294,32 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
                 status: "open".into(),
                 skills: spec.required.iter().map(|s| skill(s)).collect(),
             },
+            now,
         )
         .await
         .map_err(app_error("creating a demo opening"))?;
+        let scope = opening_scope(db, "ada@hireloop.test", id).await?;
         for (name, kind, skip, templates) in spec.plan {
-            let stage = openings::add_stage(db, &ada, id, name, kind, *skip)
+            let stage_input = StageInput {
+                name: (*name).into(),
+                kind: (*kind).into(),
+                skip_for_internal: Checkbox(*skip),
+            };
+            let stage = openings::add_stage(db, &scope, &stage_input, now)
                 .await
                 .map_err(app_error("adding a demo stage"))?;
-            for (template, minutes, area) in *templates {
-                openings::add_template(
-                    db,
-                    &ada,
-                    stage,
-                    template,
-                    &minutes.to_string(),
-                    &[skill(area)],
-                )
+            let managed = openings::managed_stage(db, ada.clone(), stage)
                 .await
-                .map_err(app_error("adding a demo interview"))?;
+                .map_err(app_error("loading a demo stage"))?;
+            for (template, minutes, area) in *templates {
+                let input = TemplateInput {
+                    name: (*template).into(),
+                    duration_minutes: minutes.to_string(),
+                    skills: vec![skill(area)],
+                };
+                openings::add_template(db, &managed, &input, now)
+                    .await
+                    .map_err(app_error("adding a demo interview"))?;
             }
         }
         opening_ids.push(id);
@@ -290,13 +329,15 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
     let quinn = demo_user(db, "quinn@hireloop.test").await?;
     let sam = demo_user(db, "sam@hireloop.test").await?;
 
-    let maria = add_candidate(db, &hannah, backend, external("Maria Garcia", "maria.garcia@example.com", "referral",
-        "# Maria Garcia\n\nSenior engineer, 8 years.\n\n- **Finch Logistics** (2021–now): rewrote route planning in Rust; PostgreSQL partitioning for 2 billion events.\n- **Northwind** (2017–2021): Python services, on-call lead.\n\nTalks: *Boring data models win* (RustFest 2025).")).await?;
-    let chen = add_candidate(db, &hannah, backend, external("Chen Wei", "chen.wei@example.com", "job_board",
-        "Back-end developer (Go, Kotlin), 5 years. Built the billing pipeline at a fintech start-up.")).await?;
+    let hannah_plans = planner(db, "hannah@hireloop.test").await?;
+    let quinn_plans = planner(db, "quinn@hireloop.test").await?;
+    let maria = add_candidate(db, &hannah_plans, backend, external("Maria Garcia", "maria.garcia@example.com", "referral",
+        "# Maria Garcia\n\nSenior engineer, 8 years.\n\n- **Finch Logistics** (2021–now): rewrote route planning in Rust; PostgreSQL partitioning for 2 billion events.\n- **Northwind** (2017–2021): Python services, on-call lead.\n\nTalks: *Boring data models win* (RustFest 2025)."), now).await?;
+    let chen = add_candidate(db, &hannah_plans, backend, external("Chen Wei", "chen.wei@example.com", "job_board",
+        "Back-end developer (Go, Kotlin), 5 years. Built the billing pipeline at a fintech start-up."), now).await?;
     add_candidate(
         db,
-        &hannah,
+        &hannah_plans,
         backend,
         external(
             "Amara Okoye",
@@ -304,11 +345,12 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
             "sourced",
             "Open-source maintainer of a Rust HTTP client. Previously SRE.",
         ),
+        now,
     )
     .await?;
     let lukas = add_candidate(
         db,
-        &hannah,
+        &hannah_plans,
         backend,
         external(
             "Lukas Berg",
@@ -316,27 +358,27 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
             "agency",
             "Junior developer, 1 year of Java.",
         ),
+        now,
     )
     .await?;
-    let jordan_input = app::candidates::service::CandidateInput {
+    let jordan_input = CandidateInput {
         name: "Jordan Blake".into(),
         email: "jordan.blake@hireloop.test".into(),
         kind: "internal".into(),
-        source: String::new(),
         resume_text: "Customer support specialist since 2022. Writes the release-notes test checklist the support team uses; reproduces tricky customer bugs and files them with exact steps.".into(),
         current_title: "Customer support specialist".into(),
         current_team: "Customer Support".into(),
         current_manager_id: sam.id.to_string(),
         start_date: "2022-04-04".into(),
+        apply_to: qa.to_string(),
         ..Default::default()
     };
-    let (_, jordan) =
-        app::applications::service::create_and_apply(db, &quinn, &jordan_input, Some(qa))
-            .await
-            .map_err(app_error("adding the internal demo candidate"))?;
+    let (_, jordan) = applications::create_and_apply(db, &quinn_plans, &jordan_input, now)
+        .await
+        .map_err(app_error("adding the internal demo candidate"))?;
     add_candidate(
         db,
-        &quinn,
+        &quinn_plans,
         qa,
         external(
             "Noah Smith",
@@ -344,11 +386,13 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
             "job_board",
             "Manual tester, 3 years, learning Playwright.",
         ),
+        now,
     )
     .await?;
 
-    let stage_named = |opening: i64, name: &'static str| async move {
-        openings::stages(db, opening)
+    let stage_named = |email: &'static str, opening: i64, name: &'static str| async move {
+        let scope = opening_scope(db, email, opening).await?;
+        openings::stages(db, &scope)
             .await
             .map_err(app_error("loading stages"))?
             .into_iter()
@@ -356,94 +400,68 @@ async fn seed_pipeline(db: &Db) -> anyhow::Result<()> {
             .map(|s| (s.id, s.templates))
             .with_context(|| format!("stage {name}"))
     };
-    let (backend_loop, backend_templates) = stage_named(backend, "Technical loop").await?;
-    let (phone_screen, _) = stage_named(backend, "Phone screen").await?;
-    app::applications::service::move_to_stage(db, &hannah, maria, backend_loop)
-        .await
-        .map_err(app_error("moving a demo candidate"))?;
-    app::applications::service::move_to_stage(db, &hannah, chen, phone_screen)
-        .await
-        .map_err(app_error("moving a demo candidate"))?;
-    app::applications::service::set_status(
+    let hannah_email = "hannah@hireloop.test";
+    let (backend_loop, backend_templates) =
+        stage_named(hannah_email, backend, "Technical loop").await?;
+    let (phone_screen, _) = stage_named(hannah_email, backend, "Phone screen").await?;
+    move_to(db, hannah_email, maria, backend_loop, now).await?;
+    move_to(db, hannah_email, chen, phone_screen, now).await?;
+    applications::set_status(
         db,
-        &hannah,
-        lukas,
-        "rejected",
-        "Looking for more production experience.",
+        &application_scope(db, hannah_email, lukas).await?,
+        &app::applications::StatusInput {
+            status: "rejected".into(),
+            reason: "Looking for more production experience.".into(),
+        },
+        now,
     )
     .await
     .map_err(app_error("rejecting a demo candidate"))?;
 
     // Maria's loop: three interviewers, each on a different skill area, in three days.
     let tz = app::time::zone(&hannah.timezone);
-    let (day, _) = app::time::local_parts(app::db::now() + 3 * 86_400, tz);
-    let by_email = |email: &'static str| async move { demo_user(db, email).await };
+    let (day, _) = app::time::local_parts(now + 3 * 86_400, tz);
     let backend_loop_people = [
         ("ivan@hireloop.test", "10:00", "11:00"),
         ("priya@hireloop.test", "11:15", "12:00"),
         ("tom@hireloop.test", "13:00", "13:45"),
     ];
     for ((email, start, end), template) in backend_loop_people.into_iter().zip(&backend_templates) {
-        let person = by_email(email).await?;
-        schedule(
-            db,
-            &hannah,
-            maria,
-            template,
-            &day,
+        let person = demo_user(db, email).await?;
+        let slot = Slot {
+            day: &day,
             start,
             end,
-            &hannah.timezone,
-            person.id,
-        )
-        .await?;
+            timezone: &hannah.timezone,
+        };
+        schedule(db, hannah_email, maria, template, &slot, person.id, now).await?;
     }
     // Jordan's loop so far: two interviews; "Curiosity & learning" is not covered yet.
-    let (_, qa_templates) = stage_named(qa, "Technical loop").await?;
+    let quinn_email = "quinn@hireloop.test";
+    let (qa_loop, qa_templates) = stage_named(quinn_email, qa, "Technical loop").await?;
     let qa_tz = app::time::zone(&quinn.timezone);
-    let (qa_day, _) = app::time::local_parts(app::db::now() + 4 * 86_400, qa_tz);
+    let (qa_day, _) = app::time::local_parts(now + 4 * 86_400, qa_tz);
     if let Some(jordan) = jordan {
-        let (qa_loop, _) = stage_named(qa, "Technical loop").await?;
-        app::applications::service::move_to_stage(db, &quinn, jordan, qa_loop)
-            .await
-            .map_err(app_error("moving the internal demo candidate"))?;
-        let priya = by_email("priya@hireloop.test").await?;
-        let tom = by_email("tom@hireloop.test").await?;
-        schedule(
-            db,
-            &quinn,
-            jordan,
-            &qa_templates[0],
-            &qa_day,
-            "10:00",
-            "11:00",
-            &quinn.timezone,
-            priya.id,
-        )
-        .await?;
-        schedule(
-            db,
-            &quinn,
-            jordan,
-            &qa_templates[2],
-            &qa_day,
-            "14:00",
-            "14:45",
-            &quinn.timezone,
-            tom.id,
-        )
-        .await?;
+        move_to(db, quinn_email, jordan, qa_loop, now).await?;
+        for (template, email, start, end) in [
+            (&qa_templates[0], "priya@hireloop.test", "10:00", "11:00"),
+            (&qa_templates[2], "tom@hireloop.test", "14:00", "14:45"),
+        ] {
+            let person = demo_user(db, email).await?;
+            let slot = Slot {
+                day: &qa_day,
+                start,
+                end,
+                timezone: &quinn.timezone,
+            };
+            schedule(db, quinn_email, jordan, template, &slot, person.id, now).await?;
+        }
     }
     Ok(())
 }
 
-fn external(
-    name: &str,
-    email: &str,
-    source: &str,
-    resume: &str,
-) -> app::candidates::service::CandidateInput {
-    app::candidates::service::CandidateInput {
+fn external(name: &str, email: &str, source: &str, resume: &str) -> CandidateInput {
+    CandidateInput {
         name: name.into(),
         email: email.into(),
         kind: "external".into(),
@@ -455,49 +473,75 @@ fn external(
 
 async fn add_candidate(
     db: &Db,
-    by: &CurrentUser,
+    by: &Planner,
     opening: i64,
-    input: app::candidates::service::CandidateInput,
+    input: CandidateInput,
+    now: i64,
 ) -> anyhow::Result<i64> {
-    let (_, application) =
-        app::applications::service::create_and_apply(db, by, &input, Some(opening))
-            .await
-            .map_err(app_error("adding a demo candidate"))?;
+    let input = CandidateInput {
+        apply_to: opening.to_string(),
+        ..input
+    };
+    let (_, application) = applications::create_and_apply(db, by, &input, now)
+        .await
+        .map_err(app_error("adding a demo candidate"))?;
     application.context("the demo candidate was not applied")
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn schedule(
+async fn move_to(
     db: &Db,
-    by: &CurrentUser,
+    manager: &str,
     application: i64,
-    template: &app::openings::Template,
-    day: &str,
-    start: &str,
-    end: &str,
-    timezone: &str,
-    interviewer: i64,
+    stage: i64,
+    now: i64,
 ) -> anyhow::Result<()> {
-    app::interviews::service::schedule(
+    let scope = application_scope(db, manager, application).await?;
+    applications::move_to_stage(
         db,
-        by,
-        &app::interviews::service::ScheduleInput {
-            application_id: application,
-            template_id: Some(template.id),
-            title: template.name.clone(),
-            date: day.into(),
-            start_time: start.into(),
-            end_time: end.into(),
-            timezone: timezone.into(),
-            location: "https://meet.hireloop.test/loop".into(),
-            interviewers: vec![(
-                interviewer.to_string(),
-                template.skill_areas.iter().map(|s| s.id).collect(),
-            )],
-            confirmed: true,
+        &scope,
+        &app::applications::MoveInput {
+            stage_id: stage.to_string(),
         },
+        now,
     )
     .await
-    .map_err(app_error("scheduling a demo interview"))?;
+    .map_err(app_error("moving a demo candidate"))
+}
+
+/// A day and times in a zone, as the scheduling form takes them.
+struct Slot<'a> {
+    day: &'a str,
+    start: &'a str,
+    end: &'a str,
+    timezone: &'a str,
+}
+
+async fn schedule(
+    db: &Db,
+    manager: &str,
+    application: i64,
+    template: &app::openings::Template,
+    slot: &Slot<'_>,
+    interviewer: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    let scope = application_scope(db, manager, application).await?;
+    let input = ScheduleInput {
+        template_id: template.id.to_string(),
+        title: template.name.clone(),
+        date: slot.day.into(),
+        start_time: slot.start.into(),
+        end_time: slot.end.into(),
+        timezone: slot.timezone.into(),
+        location: "https://meet.hireloop.test/loop".into(),
+        interviewers: vec![InterviewerInput {
+            user_id: interviewer.to_string(),
+            skills: template.skill_areas.iter().map(|s| s.id).collect(),
+        }],
+        confirm: Checkbox(true),
+    };
+    app::interviews::service::schedule(db, &scope, &input, now)
+        .await
+        .map_err(app_error("scheduling a demo interview"))?;
     Ok(())
 }

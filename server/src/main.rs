@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hireloop::config::Settings;
+use hireloop::runner::{JobContext, Runner};
 use hireloop::startup::{prepare_database, Application};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,12 @@ enum Command {
     },
     /// Load a small demo data set (safe to run again).
     DemoData,
+    /// Run the background jobs (as `serve` does periodically), for cron or a one-off.
+    RunJobs {
+        /// Run every job once and exit (the only mode for now; `serve` runs them on a timer).
+        #[arg(long)]
+        once: bool,
+    },
 }
 
 #[tokio::main]
@@ -95,14 +102,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 first
             };
             let db = prepare_database(&settings).await?;
-            let input = app::auth::service::AdminInput {
+            let input = app::auth::AdminInput {
                 name,
                 email: email.clone(),
                 timezone,
                 password: password.clone(),
                 password_confirm: password,
             };
-            match app::auth::service::create_admin(&db, &input).await {
+            let now = app::clock::Clock::system().now();
+            match app::auth::service::create_admin(&db, &input, now).await {
                 Ok(_) => {
                     println!("Created admin {email}.");
                     Ok(())
@@ -122,9 +130,35 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = hireloop::demo::seed(&db).await?;
             println!("Demo data ready ({created} new accounts). Sign in with any of:");
             for user in hireloop::demo::DEMO_USERS {
-                println!("  {:<24} {:<9} {}", user.email, user.role, user.does);
+                println!("  {:<24} {:<9} {}", user.email, user.role.as_str(), user.does);
             }
             println!("Password for all: {}", hireloop::demo::DEMO_PASSWORD);
+            Ok(())
+        }
+        Command::RunJobs { once } => {
+            if !once {
+                anyhow::bail!(
+                    "use `hireloop run-jobs --once` (a running `hireloop serve` already runs them on a timer)"
+                );
+            }
+            let db = prepare_database(&settings).await?;
+            let runner = Runner::standard(JobContext {
+                db,
+                clock: app::clock::Clock::system(),
+            });
+            let mut failed = 0;
+            for outcome in runner.run_once().await {
+                match outcome.result {
+                    Ok(report) => println!("{}: {report}", outcome.job),
+                    Err(error) => {
+                        failed += 1;
+                        println!("{}: failed: {error:#}", outcome.job);
+                    }
+                }
+            }
+            if failed > 0 {
+                anyhow::bail!("{failed} background job(s) failed");
+            }
             Ok(())
         }
     }

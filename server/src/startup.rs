@@ -1,10 +1,12 @@
 //! Building and running the server: the database, the HTTP stack, background tasks.
 
 use crate::config::Settings;
+use crate::runner::{JobContext, Runner};
 use anyhow::Context;
 use app::app::{shell, App};
 use app::auth::rate_limit::{LoginLimiter, LoginQuota};
 use app::auth::session_store::DbSessionStore;
+use app::clock::Clock;
 use app::db::{self, Db};
 use app::state::{AppState, RuntimeSettings};
 use axum::extract::DefaultBodyLimit;
@@ -21,7 +23,8 @@ use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer};
+use tokio::sync::watch;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -29,6 +32,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     db: Db,
+    runner: Runner,
 }
 
 /// Connects to the database named in `settings` and brings its schema up to date.
@@ -42,21 +46,26 @@ impl Application {
     /// Connects, migrates and binds (port 0 picks a free port, as the tests do).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = prepare_database(&settings).await?;
-        Self::build_with_db(settings, db).await
+        Self::build_with(settings, db, Clock::system()).await
     }
 
-    /// Binds the server to an already prepared database.
-    pub async fn build_with_db(settings: Settings, db: Db) -> anyhow::Result<Self> {
+    /// Binds the server to an already prepared database, reading the time from `clock`
+    /// (tests pass one they can move).
+    pub async fn build_with(settings: Settings, db: Db, clock: Clock) -> anyhow::Result<Self> {
         let listener = TcpListener::bind(settings.addr)
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        let router = router(&settings, db.clone(), local);
+        let router = router(&settings, db.clone(), clock.clone(), local);
         app::auth::password::warm_up().await;
         Ok(Self {
             port: local.port(),
             listener,
             router,
+            runner: Runner::standard(JobContext {
+                db: db.clone(),
+                clock,
+            }),
             db,
         })
     }
@@ -74,28 +83,33 @@ impl Application {
         self.run_with_shutdown(shutdown_signal()).await
     }
 
-    /// Serves until `shutdown` completes.
+    /// Serves, with the background jobs running, until `shutdown` completes; then finishes
+    /// in-flight requests and the job that is running, and returns.
     pub async fn run_with_shutdown(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let cleanup = tokio::spawn(delete_expired_sessions(DbSessionStore::new(
-            self.db.clone(),
-        )));
-        axum::serve(
+        let (stop_jobs, jobs_stopped) = watch::channel(false);
+        let jobs = tokio::spawn(self.runner.run_until(jobs_stopped));
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            let _ = stop_jobs.send(true);
+        })
         .await
-        .context("serving HTTP")?;
-        cleanup.abort();
-        Ok(())
+        .context("serving HTTP");
+        if let Err(error) = jobs.await {
+            tracing::error!(%error, "the background jobs ended abnormally");
+        }
+        served
     }
 }
 
-fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
+fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("hireloop")
         .site_root(settings.site_root.to_string_lossy().into_owned())
@@ -125,9 +139,10 @@ fn router(settings: &Settings, db: Db, local: SocketAddr) -> Router {
             behind_proxy: settings.behind_proxy,
         }),
         login_limiter,
+        clock: clock.clone(),
     };
 
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(db))
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(db, clock))
         .with_name("hireloop_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -209,17 +224,6 @@ fn redact_path(path: &str) -> String {
     match path.strip_prefix("/set-password/") {
         Some(_) => "/set-password/***".to_owned(),
         None => path.to_owned(),
-    }
-}
-
-/// Removes expired sessions every hour.
-async fn delete_expired_sessions(store: DbSessionStore) {
-    let mut tick = tokio::time::interval(Duration::from_hours(1));
-    loop {
-        tick.tick().await;
-        if let Err(error) = store.delete_expired().await {
-            tracing::warn!(%error, "could not delete expired sessions");
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Who may see and do what. Every server function asks here before it reads or writes.
+//! Who may see and do what. Every protected service function takes a proof from here.
 //!
 //! - Admins: everything.
 //! - The hiring manager of an opening: everything on that opening.
@@ -7,28 +7,197 @@
 //! - An internal candidate's current manager never learns of the candidacy — not in lists,
 //!   searches, counts, kits or error messages — whatever other role they hold, unless they
 //!   are an admin. Anything hidden answers exactly like something that does not exist.
+//!
+//! The `require_*` functions return a scope value (a proof) whose fields only this module
+//! can set; service functions that read or write protected data take one as an argument,
+//! so a new caller — a page, a background job — cannot skip the check by accident.
+//! Background jobs use [`System`], an explicit scope of their own.
 
-pub mod repo;
+mod repo;
+pub mod sql;
 
 use crate::auth::CurrentUser;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use anyhow::Context;
 
+pub use repo::ApplicationFacts;
+
+/// What every scope can tell a service: who acts (for the audit log), in which time zone
+/// they read times, and whose eyes internal candidacies are kept from.
+pub trait Scope {
+    /// The user acting, or `None` for the system itself.
+    fn actor(&self) -> Option<&CurrentUser>;
+
+    /// The acting user's id, as audit entries and history record it.
+    fn actor_id(&self) -> Option<i64> {
+        self.actor().map(|u| u.id)
+    }
+
+    /// The id to hide internal candidacies from: the viewer, unless they are an admin (or
+    /// the system).
+    fn hidden_from(&self) -> Option<i64> {
+        self.actor().and_then(hidden_from)
+    }
+
+    /// The acting user's time zone (UTC for the system).
+    fn timezone(&self) -> chrono_tz::Tz {
+        self.actor()
+            .map_or(chrono_tz::UTC, |u| crate::time::zone(&u.timezone))
+    }
+}
+
 /// The id to hide internal candidacies from: the viewer, unless they are an admin.
 pub fn hidden_from(user: &CurrentUser) -> Option<i64> {
     (!user.is_admin()).then_some(user.id)
 }
 
-/// Hiring managers (of any opening) and admins may plan: create openings and candidates,
-/// read the skill area list.
-pub async fn require_planner(db: &Db, user: &CurrentUser) -> AppResult<()> {
+macro_rules! user_scope {
+    ($($name:ident),+) => {$(
+        impl Scope for $name {
+            fn actor(&self) -> Option<&CurrentUser> {
+                Some(&self.user)
+            }
+        }
+
+        impl $name {
+            /// The signed-in user this proof is for.
+            pub fn user(&self) -> &CurrentUser {
+                &self.user
+            }
+        }
+    )+};
+}
+
+/// A signed-in user acting on their own data (their account, their interviews). Lists read
+/// through it show only what the user may see.
+#[derive(Debug, Clone)]
+pub struct Myself {
+    user: CurrentUser,
+}
+
+/// Proof that the user is an admin.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    user: CurrentUser,
+}
+
+/// Proof that the user plans hiring: an admin or the hiring manager of some opening. Planners
+/// create openings and candidates and read the skill-area list.
+#[derive(Debug, Clone)]
+pub struct Planner {
+    user: CurrentUser,
+}
+
+/// Proof that the user manages an opening (its hiring manager, or an admin).
+#[derive(Debug, Clone)]
+pub struct OpeningScope {
+    user: CurrentUser,
+    opening_id: i64,
+}
+
+/// Proof that the user manages an application (the opening's hiring manager or an admin),
+/// and that it is not hidden from them.
+#[derive(Debug, Clone)]
+pub struct ApplicationScope {
+    user: CurrentUser,
+    facts: ApplicationFacts,
+}
+
+/// Proof that the user may see a candidate's record.
+#[derive(Debug, Clone)]
+pub struct CandidateScope {
+    user: CurrentUser,
+    candidate_id: i64,
+}
+
+/// Proof that the user manages an interview (through its application).
+#[derive(Debug, Clone)]
+pub struct InterviewScope {
+    application: ApplicationScope,
+    interview_id: i64,
+}
+
+/// Proof that the user may read an interview's kit: one of its interviewers, or someone who
+/// manages its application.
+#[derive(Debug, Clone)]
+pub struct KitScope {
+    user: CurrentUser,
+    interview_id: i64,
+    facts: ApplicationFacts,
+    /// Reading as the hiring manager or an admin rather than as an interviewer.
+    manages: bool,
+}
+
+/// Proof that the user may read a candidate's resume: their viewers, and the interviewers of
+/// their (not cancelled) interviews.
+#[derive(Debug, Clone)]
+pub struct ResumeScope {
+    user: CurrentUser,
+    candidate_id: i64,
+}
+
+user_scope!(Myself, Admin, Planner, OpeningScope, ApplicationScope, CandidateScope, KitScope, ResumeScope);
+
+impl Scope for InterviewScope {
+    fn actor(&self) -> Option<&CurrentUser> {
+        self.application.actor()
+    }
+}
+
+/// The system itself: background jobs and command-line tasks. It sees everything and acts as
+/// no user; `job` names it in logs.
+#[derive(Debug, Clone, Copy)]
+pub struct System {
+    job: &'static str,
+}
+
+impl System {
+    /// The scope of a named background job or command.
+    pub fn job(job: &'static str) -> Self {
+        Self { job }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.job
+    }
+}
+
+impl Scope for System {
+    fn actor(&self) -> Option<&CurrentUser> {
+        None
+    }
+}
+
+/// True when `user_id` is the hiring manager of at least one opening.
+pub async fn manages_any_opening(db: &Db, user_id: i64) -> AppResult<bool> {
+    Ok(repo::manages_any_opening(db, user_id)
+        .await
+        .context("checking hiring-manager role")?)
+}
+
+/// Any signed-in user may act on their own data.
+pub fn myself(user: CurrentUser) -> Myself {
+    Myself { user }
+}
+
+/// The user, if they are an admin.
+pub fn require_admin(user: CurrentUser) -> AppResult<Admin> {
+    if user.is_admin() {
+        Ok(Admin { user })
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Hiring managers (of any opening) and admins plan.
+pub async fn require_planner(db: &Db, user: CurrentUser) -> AppResult<Planner> {
     if user.is_admin()
         || repo::manages_any_opening(db, user.id)
             .await
             .context("checking hiring-manager role")?
     {
-        Ok(())
+        Ok(Planner { user })
     } else {
         Err(AppError::Forbidden)
     }
@@ -37,46 +206,58 @@ pub async fn require_planner(db: &Db, user: &CurrentUser) -> AppResult<()> {
 /// Admins, and the opening's hiring manager, manage an opening.
 pub async fn require_opening_manager(
     db: &Db,
-    user: &CurrentUser,
+    user: CurrentUser,
     opening_id: i64,
-) -> AppResult<()> {
+) -> AppResult<OpeningScope> {
     let manager = repo::opening_manager(db, opening_id)
         .await
         .context("loading the opening's manager")?
         .ok_or(AppError::NotFound)?;
     if user.is_admin() || manager == user.id {
-        Ok(())
+        Ok(OpeningScope { user, opening_id })
     } else {
         Err(AppError::Forbidden)
     }
-}
-
-/// The facts about an application that decide who may touch it.
-#[derive(Debug, Clone)]
-pub struct ApplicationScope {
-    pub application_id: i64,
-    pub opening_id: i64,
-    pub candidate_id: i64,
 }
 
 /// Admins and the opening's hiring manager manage an application — unless the candidate is
 /// internal and the viewer is their current manager, in which case it does not exist.
 pub async fn require_application_manager(
     db: &Db,
-    user: &CurrentUser,
+    user: CurrentUser,
     application_id: i64,
 ) -> AppResult<ApplicationScope> {
-    let row = repo::application_facts(db, application_id)
+    let facts = repo::application_facts(db, application_id)
         .await
         .context("loading the application's facts")?
         .ok_or(AppError::NotFound)?;
-    if user.is_admin() {
-        return Ok(row.scope());
+    if manages(&user, &facts) {
+        Ok(ApplicationScope { user, facts })
+    } else {
+        Err(AppError::NotFound)
     }
-    if row.hidden_from(user.id) || row.hiring_manager_id != user.id {
-        return Err(AppError::NotFound);
-    }
-    Ok(row.scope())
+}
+
+fn manages(user: &CurrentUser, facts: &ApplicationFacts) -> bool {
+    user.is_admin() || (!facts.hidden_from(user.id) && facts.hiring_manager_id == user.id)
+}
+
+/// Someone who manages the interview's application manages the interview.
+pub async fn require_interview_manager(
+    db: &Db,
+    user: CurrentUser,
+    interview_id: i64,
+) -> AppResult<InterviewScope> {
+    let application_id = repo::interview_application(db, interview_id)
+        .await
+        .context("loading the interview")?
+        .ok_or(AppError::NotFound)?
+        .application_id;
+    let application = require_application_manager(db, user, application_id).await?;
+    Ok(InterviewScope {
+        application,
+        interview_id,
+    })
 }
 
 /// Who may see a candidate's record: admins; hiring managers see external candidates (the
@@ -84,14 +265,46 @@ pub async fn require_application_manager(
 /// candidate's current manager.
 pub async fn require_candidate_viewer(
     db: &Db,
-    user: &CurrentUser,
+    user: CurrentUser,
     candidate_id: i64,
-) -> AppResult<()> {
+) -> AppResult<CandidateScope> {
     let visible = repo::candidate_visible(db, candidate_id, user.id, user.is_admin())
         .await
         .context("checking candidate visibility")?;
     if visible {
-        Ok(())
+        Ok(CandidateScope { user, candidate_id })
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The interviewers of an interview, and the people who manage its application, may read
+/// its kit. Anyone else finds nothing.
+pub async fn require_kit_reader(
+    db: &Db,
+    user: CurrentUser,
+    interview_id: i64,
+) -> AppResult<KitScope> {
+    let interview = repo::interview_application(db, interview_id)
+        .await
+        .context("loading the interview")?
+        .ok_or(AppError::NotFound)?;
+    let facts = repo::application_facts(db, interview.application_id)
+        .await
+        .context("loading the application's facts")?
+        .ok_or(AppError::NotFound)?;
+    let manages = manages(&user, &facts);
+    let interviews = !facts.hidden_from(user.id)
+        && repo::is_assigned(db, interview_id, user.id)
+            .await
+            .context("checking the assignment")?;
+    if manages || interviews {
+        Ok(KitScope {
+            user,
+            interview_id,
+            facts,
+            manages,
+        })
     } else {
         Err(AppError::NotFound)
     }
@@ -100,21 +313,119 @@ pub async fn require_candidate_viewer(
 /// Who may read a candidate's resume: their viewers, and interviewers of their loops.
 pub async fn require_resume_reader(
     db: &Db,
-    user: &CurrentUser,
+    user: CurrentUser,
     candidate_id: i64,
-) -> AppResult<()> {
-    if require_candidate_viewer(db, user, candidate_id)
+) -> AppResult<ResumeScope> {
+    let viewer = repo::candidate_visible(db, candidate_id, user.id, user.is_admin())
         .await
-        .is_ok()
-    {
-        return Ok(());
-    }
-    let assigned = repo::interviews_candidate(db, user.id, candidate_id)
-        .await
-        .context("checking interview assignments")?;
-    if assigned {
-        Ok(())
+        .context("checking candidate visibility")?;
+    let allowed = viewer
+        || repo::interviews_candidate(db, user.id, candidate_id)
+            .await
+            .context("checking interview assignments")?;
+    if allowed {
+        Ok(ResumeScope { user, candidate_id })
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+impl OpeningScope {
+    pub fn opening_id(&self) -> i64 {
+        self.opening_id
+    }
+}
+
+impl ApplicationScope {
+    pub fn application_id(&self) -> i64 {
+        self.facts.application_id
+    }
+
+    pub fn opening_id(&self) -> i64 {
+        self.facts.opening_id
+    }
+
+    pub fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+
+    /// Whoever manages an application manages its opening.
+    pub fn opening(&self) -> OpeningScope {
+        OpeningScope {
+            user: self.user.clone(),
+            opening_id: self.facts.opening_id,
+        }
+    }
+
+    /// Whoever manages an application may see its candidate.
+    pub fn candidate(&self) -> CandidateScope {
+        CandidateScope {
+            user: self.user.clone(),
+            candidate_id: self.facts.candidate_id,
+        }
+    }
+}
+
+impl InterviewScope {
+    pub fn interview_id(&self) -> i64 {
+        self.interview_id
+    }
+
+    pub fn application(&self) -> &ApplicationScope {
+        &self.application
+    }
+}
+
+impl CandidateScope {
+    pub fn candidate_id(&self) -> i64 {
+        self.candidate_id
+    }
+}
+
+impl KitScope {
+    pub fn interview_id(&self) -> i64 {
+        self.interview_id
+    }
+
+    pub fn application_id(&self) -> i64 {
+        self.facts.application_id
+    }
+
+    pub fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+
+    /// Reading as someone who manages the application (not as one of its interviewers).
+    pub fn manages(&self) -> bool {
+        self.manages
+    }
+}
+
+impl ResumeScope {
+    pub fn candidate_id(&self) -> i64 {
+        self.candidate_id
+    }
+}
+
+/// Proofs that let a service read one candidate's profile (name, resume, internal context).
+pub trait CandidateRead: Scope {
+    fn candidate_id(&self) -> i64;
+}
+
+impl CandidateRead for CandidateScope {
+    fn candidate_id(&self) -> i64 {
+        self.candidate_id
+    }
+}
+
+impl CandidateRead for ApplicationScope {
+    fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+}
+
+impl CandidateRead for KitScope {
+    fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
     }
 }

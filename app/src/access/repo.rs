@@ -41,13 +41,6 @@ impl ApplicationFacts {
         self.is_internal && self.current_manager_id == Some(user_id)
     }
 
-    pub fn scope(&self) -> super::ApplicationScope {
-        super::ApplicationScope {
-            application_id: self.application_id,
-            opening_id: self.opening_id,
-            candidate_id: self.candidate_id,
-        }
-    }
 }
 
 #[tracing::instrument(skip(db))]
@@ -66,21 +59,6 @@ pub async fn application_facts<'c>(
     .await
 }
 
-/// The SQL condition "candidate `c` is visible to viewer $V" (admin flag $A), shared by
-/// single checks and lists so they can never disagree.
-pub const CANDIDATE_VISIBLE: &str = "($A = TRUE OR ( \
-     NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $V) \
-     AND ((c.is_internal = FALSE AND EXISTS (SELECT 1 FROM openings vo WHERE vo.hiring_manager_id = $V)) \
-          OR EXISTS (SELECT 1 FROM applications va JOIN openings vo ON vo.id = va.opening_id \
-                     WHERE va.candidate_id = c.id AND vo.hiring_manager_id = $V))))";
-
-/// [`CANDIDATE_VISIBLE`] with the viewer and admin flag at placeholders `$v` and `$a`.
-pub fn candidate_visible_sql(viewer: usize, admin: usize) -> String {
-    CANDIDATE_VISIBLE
-        .replace("$V", &format!("${viewer}"))
-        .replace("$A", &format!("${admin}"))
-}
-
 #[tracing::instrument(skip(db))]
 pub async fn candidate_visible<'c>(
     db: impl AnyExecutor<'c>,
@@ -90,7 +68,7 @@ pub async fn candidate_visible<'c>(
 ) -> sqlx::Result<bool> {
     let sql = format!(
         "SELECT COUNT(*) FROM candidates c WHERE c.id = $1 AND {}",
-        candidate_visible_sql(2, 3)
+        super::sql::candidate_visible(2, 3)
     );
     let count: i64 = sqlx::query_scalar(&sql)
         .bind(candidate_id)
@@ -119,6 +97,42 @@ pub async fn interviews_candidate<'c>(
     )
     .bind(user_id)
     .bind(candidate_id)
+    .fetch_one(db)
+    .await?;
+    Ok(count > 0)
+}
+
+/// The application an interview belongs to.
+#[derive(Debug, Clone, FromRow)]
+pub struct InterviewOwner {
+    pub application_id: i64,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn interview_application<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+) -> sqlx::Result<Option<InterviewOwner>> {
+    sqlx::query_as(
+        "SELECT application_id FROM interviews WHERE id = $1",
+    )
+    .bind(interview_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// True when `user_id` is one of the interview's interviewers.
+#[tracing::instrument(skip(db))]
+pub async fn is_assigned<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+    user_id: i64,
+) -> sqlx::Result<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM interview_assignments WHERE interview_id = $1 AND user_id = $2",
+    )
+    .bind(interview_id)
+    .bind(user_id)
     .fetch_one(db)
     .await?;
     Ok(count > 0)

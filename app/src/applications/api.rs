@@ -1,51 +1,48 @@
 //! Server functions for applications and the board.
 
-use super::{ApplicationDetail, Board};
-#[cfg(feature = "ssr")]
-use super::{ApplicationStatus, BoardFilters};
+use super::{ApplicationDetail, ApplyInput, Board, BoardQuery, MoveInput, StatusInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::auth::guard::require_user, crate::endpoint, crate::state::app_state};
+use {
+    super::{service, views},
+    crate::access, crate::auth::guard::require_user, crate::endpoint,
+    crate::state::app_state,
+};
 
 /// Adds a candidate to an opening the user manages.
 #[server(endpoint = "apply_candidate")]
-pub async fn apply_candidate(candidate_id: i64, opening_id: String) -> Result<i64, AppError> {
+pub async fn apply_candidate(candidate_id: i64, input: ApplyInput) -> Result<i64, AppError> {
     endpoint::run(async move {
+        let state = app_state()?;
         let user = require_user().await?;
-        let opening_id = opening_id
+        let candidate =
+            access::require_candidate_viewer(&state.db, user.clone(), candidate_id).await?;
+        let opening_id = input
+            .opening_id
             .trim()
             .parse::<i64>()
             .map_err(|_| AppError::invalid("opening_id", "Choose an opening."))?;
-        let id = service::apply(&app_state()?.db, &user, candidate_id, opening_id).await?;
+        let opening = access::require_opening_manager(&state.db, user, opening_id).await?;
+        let id = service::apply(&state.db, &candidate, &opening, state.now()).await?;
         endpoint::redirect_form_post(&format!("/applications/{id}"));
         Ok(id)
     })
     .await
 }
 
-/// The board of an opening. Filters: `stage` (id), `status` (default active), `kind`
-/// (`internal` or `external`); empty means any.
+/// The board of an opening, filtered by the board's query.
 #[server(endpoint = "get_board")]
 pub async fn get_board(
     opening_id: i64,
-    #[server(default)] stage: String,
-    #[server(default)] status: String,
-    #[server(default)] kind: String,
+    #[server(default)] query: BoardQuery,
 ) -> Result<Board, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let filters = BoardFilters {
-            stage: stage.trim().parse().ok(),
-            status: ApplicationStatus::parse(&status).ok(),
-            internal: match kind.as_str() {
-                "internal" => Some(true),
-                "external" => Some(false),
-                _ => None,
-            },
-        };
-        service::board(&app_state()?.db, &user, opening_id, filters).await
+        let state = app_state()?;
+        let scope =
+            access::require_opening_manager(&state.db, require_user().await?, opening_id).await?;
+        views::board(&state.db, &scope, (&query).into(), state.now()).await
     })
     .await
 }
@@ -53,36 +50,34 @@ pub async fn get_board(
 #[server(endpoint = "get_application")]
 pub async fn get_application(id: i64) -> Result<ApplicationDetail, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::detail(&app_state()?.db, &user, id).await
+        let state = app_state()?;
+        let scope =
+            access::require_application_manager(&state.db, require_user().await?, id).await?;
+        views::detail(&state.db, &scope, state.now()).await
     })
     .await
 }
 
 /// Moves an application to another stage (the keyboard-friendly "Move to" on each card).
 #[server(endpoint = "move_application")]
-pub async fn move_application(id: i64, stage_id: String) -> Result<(), AppError> {
+pub async fn move_application(id: i64, input: MoveInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let stage_id = stage_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("stage_id", "Choose a stage."))?;
-        service::move_to_stage(&app_state()?.db, &user, id, stage_id).await
+        let state = app_state()?;
+        let scope =
+            access::require_application_manager(&state.db, require_user().await?, id).await?;
+        service::move_to_stage(&state.db, &scope, &input, state.now()).await
     })
     .await
 }
 
 /// Rejects (with a reason), withdraws, hires or reopens an application.
 #[server(endpoint = "set_application_status")]
-pub async fn set_application_status(
-    id: i64,
-    status: String,
-    #[server(default)] reason: String,
-) -> Result<(), AppError> {
+pub async fn set_application_status(id: i64, input: StatusInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::set_status(&app_state()?.db, &user, id, &status, &reason).await
+        let state = app_state()?;
+        let scope =
+            access::require_application_manager(&state.db, require_user().await?, id).await?;
+        service::set_status(&state.db, &scope, &input, state.now()).await
     })
     .await
 }

@@ -5,52 +5,29 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod views;
 
 use crate::candidates::CandidateDetail;
 use crate::interviews::{InterviewLine, LoopCoverage};
 use crate::openings::{StageKind, Template};
 use serde::{Deserialize, Serialize};
 
-/// Where an application stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ApplicationStatus {
-    Active,
-    Rejected,
-    Withdrawn,
-    Hired,
-}
-
-impl ApplicationStatus {
-    pub const ALL: [Self; 4] = [Self::Active, Self::Rejected, Self::Withdrawn, Self::Hired];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Rejected => "rejected",
-            Self::Withdrawn => "withdrawn",
-            Self::Hired => "hired",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Active => "Active",
-            Self::Rejected => "Rejected",
-            Self::Withdrawn => "Withdrawn",
-            Self::Hired => "Hired",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| "Choose a status.".to_owned())
+crate::choice_enum! {
+    /// Where an application stands.
+    pub enum ApplicationStatus("application status", "Choose a status.") {
+        Active = "active" / "Active",
+        Rejected = "rejected" / "Rejected",
+        Withdrawn = "withdrawn" / "Withdrawn",
+        Hired = "hired" / "Hired",
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::text_enum_column!(ApplicationStatus);
 
 /// A stage by id and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -144,4 +121,56 @@ pub struct ApplicationDetail {
     /// The internal candidate's current manager is this opening's hiring manager (who
     /// therefore does not see this application).
     pub hidden_from_hiring_manager: bool,
+}
+
+/// The board's filter form (a plain GET form; empty means any).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BoardQuery {
+    /// A stage id.
+    pub stage: String,
+    /// An application status (default: active).
+    pub status: String,
+    /// `internal` or `external`.
+    pub kind: String,
+}
+
+impl From<&BoardQuery> for BoardFilters {
+    /// Unknown values mean "any", as a hand-edited address should.
+    fn from(query: &BoardQuery) -> Self {
+        Self {
+            stage: query.stage.trim().parse().ok(),
+            status: ApplicationStatus::parse(&query.status).ok(),
+            internal: match query.kind.trim() {
+                "internal" => Some(true),
+                "external" => Some(false),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// What the "Add to opening" form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApplyInput {
+    /// The opening's id, as chosen in the picker.
+    pub opening_id: String,
+}
+
+/// What the "Move to" form on a card sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MoveInput {
+    /// The stage's id, as chosen in the picker.
+    pub stage_id: String,
+}
+
+/// What the status forms send (reject with a reason, withdraw, hire, reopen).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StatusInput {
+    pub status: String,
+    /// Required when rejecting.
+    pub reason: String,
 }

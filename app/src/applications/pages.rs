@@ -1,11 +1,12 @@
 //! The board (on the opening page) and the application page.
 
 use super::api::{get_application, get_board, MoveApplication, SetApplicationStatus};
-use super::{ApplicationDetail, ApplicationStatus, Board, BoardCard, StageRef};
-use crate::components::{action_error, field_error, loaded, FormError, SelectField, TextArea};
+use super::{ApplicationDetail, ApplicationStatus, Board, BoardCard, BoardQuery, StageRef};
+use crate::components::{
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, TextArea,
+};
 use crate::error::AppError;
 use crate::interviews::pages::{CoverageView, InterviewList};
-use crate::openings::pages::route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -27,7 +28,16 @@ pub fn BoardView(opening_id: i64) -> impl IntoView {
                 status_action.version().get(),
             )
         },
-        move |(stage, status, kind, ..)| get_board(opening_id, stage, status, kind),
+        move |(stage, status, kind, ..)| {
+            get_board(
+                opening_id,
+                BoardQuery {
+                    stage,
+                    status,
+                    kind,
+                },
+            )
+        },
     );
     let move_error = action_error(move_action);
     let status_error = action_error(status_action);
@@ -199,7 +209,7 @@ fn Card(
                         <ActionForm action=move_action attr:class="inline-form">
                             <input type="hidden" name="id" value=id />
                             <label for=format!("move-{id}") class="visually-hidden">{move_label}</label>
-                            <select id=format!("move-{id}") name="stage_id">
+                            <select id=format!("move-{id}") name="input[stage_id]">
                                 {stages.iter().map(|s| view! { <option value=s.id selected=Some(s.id) == next>{s.name.clone()}</option> }).collect_view()}
                             </select>
                             <button type="submit" class="secondary small">{move_button}</button>
@@ -208,8 +218,8 @@ fn Card(
                             <summary>{reject_summary}</summary>
                             <ActionForm action=status_action attr:class="form">
                                 <input type="hidden" name="id" value=id />
-                                <input type="hidden" name="status" value="rejected" />
-                                <TextArea label=reject_reason name="reason" id=format!("reject-{id}") rows=3 />
+                                <input type="hidden" name="input[status]" value="rejected" />
+                                <TextArea label=reject_reason name="input[reason]" id=format!("reject-{id}") rows=3 />
                                 <button type="submit" class="danger small">{reject_button}</button>
                             </ActionForm>
                         </details>
@@ -221,7 +231,7 @@ fn Card(
 
 #[component]
 pub fn ApplicationPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let query = use_query_map();
     let move_action = ServerAction::<MoveApplication>::new();
     let status_action = ServerAction::<SetApplicationStatus>::new();
@@ -319,7 +329,7 @@ fn ApplicationView(
                     <input type="hidden" name="id" value=id />
                     <SelectField
                         label=format!("Move {name} to")
-                        name="stage_id"
+                        name="input[stage_id]"
                         id="move-stage"
                         options=a.stages.iter().map(|s| (s.id.to_string(), s.name.clone())).collect()
                         selected=a.stage.id.to_string()
@@ -335,7 +345,7 @@ fn ApplicationView(
                     <input type="hidden" name="id" value=id />
                     <SelectField
                         label="Set status"
-                        name="status"
+                        name="input[status]"
                         id="set-status"
                         options=ApplicationStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect()
                         selected=a.status.as_str().to_owned()
@@ -343,7 +353,7 @@ fn ApplicationView(
                     />
                     <TextArea
                         label="Reason (required when rejecting)"
-                        name="reason"
+                        name="input[reason]"
                         id="status-reason"
                         rows=2
                         error=field_error(status_error, "reason")

@@ -1,5 +1,7 @@
 //! SQL for applications and their history.
 
+use super::ApplicationStatus;
+use crate::openings::StageKind;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
@@ -12,8 +14,8 @@ pub struct ApplicationRow {
     pub hiring_manager_id: i64,
     pub stage_id: i64,
     pub stage_name: String,
-    pub stage_kind: String,
-    pub status: String,
+    pub stage_kind: StageKind,
+    pub status: ApplicationStatus,
     pub status_reason: Option<String>,
     pub stage_entered_at: i64,
 }
@@ -39,7 +41,7 @@ pub struct CardRow {
     #[sqlx(try_from = "crate::db::Flag")]
     pub is_internal: bool,
     pub stage_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub stage_entered_at: i64,
     pub next_interview_at: Option<i64>,
 }
@@ -75,7 +77,7 @@ pub async fn insert<'c>(
     candidate_id: i64,
     opening_id: i64,
     stage_id: i64,
-    created_by: i64,
+    created_by: Option<i64>,
     now: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
@@ -111,7 +113,7 @@ pub async fn set_stage<'c>(
 pub async fn set_status<'c>(
     db: impl AnyExecutor<'c>,
     id: i64,
-    status: &str,
+    status: ApplicationStatus,
     reason: Option<&str>,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -131,12 +133,14 @@ pub async fn set_status<'c>(
 #[derive(Debug)]
 pub struct NewEvent<'a> {
     pub application_id: i64,
-    pub actor_id: i64,
+    pub actor_id: Option<i64>,
     pub from_stage_id: Option<i64>,
     pub to_stage_id: Option<i64>,
-    pub from_status: Option<&'a str>,
-    pub to_status: Option<&'a str>,
+    pub from_status: Option<ApplicationStatus>,
+    pub to_status: Option<ApplicationStatus>,
     pub note: &'a str,
+    /// Structured details (times as UTC seconds), rendered for each viewer.
+    pub detail: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(application_id = event.application_id))]
@@ -147,7 +151,7 @@ pub async fn record_event<'c>(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO application_events (application_id, at, actor_id, from_stage_id, to_stage_id, \
-         from_status, to_status, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         from_status, to_status, note, detail_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(event.application_id)
     .bind(now)
@@ -157,33 +161,10 @@ pub async fn record_event<'c>(
     .bind(event.from_status)
     .bind(event.to_status)
     .bind(event.note)
+    .bind(event.detail.as_deref())
     .execute(db)
     .await
     .map(|_| ())
-}
-
-/// A history line that is only a note (scheduling, rescheduling, cancelling).
-pub async fn note<'c>(
-    db: impl AnyExecutor<'c>,
-    application_id: i64,
-    actor_id: i64,
-    note: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    record_event(
-        db,
-        &NewEvent {
-            application_id,
-            actor_id,
-            from_stage_id: None,
-            to_stage_id: None,
-            from_status: None,
-            to_status: None,
-            note,
-        },
-        now,
-    )
-    .await
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -192,9 +173,10 @@ pub struct EventRow {
     pub actor: Option<String>,
     pub from_stage: Option<String>,
     pub to_stage: Option<String>,
-    pub from_status: Option<String>,
-    pub to_status: Option<String>,
+    pub from_status: Option<ApplicationStatus>,
+    pub to_status: Option<ApplicationStatus>,
     pub note: String,
+    pub detail_json: Option<String>,
 }
 
 #[tracing::instrument(skip(db))]
@@ -204,7 +186,7 @@ pub async fn events<'c>(
 ) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as(
         "SELECT e.at, u.name AS actor, fs.name AS from_stage, ts.name AS to_stage, e.from_status, \
-         e.to_status, e.note FROM application_events e LEFT JOIN users u ON u.id = e.actor_id \
+         e.to_status, e.note, e.detail_json FROM application_events e LEFT JOIN users u ON u.id = e.actor_id \
          LEFT JOIN stages fs ON fs.id = e.from_stage_id LEFT JOIN stages ts ON ts.id = e.to_stage_id \
          WHERE e.application_id = $1 ORDER BY e.at DESC, e.id DESC",
     )

@@ -1,6 +1,5 @@
 //! SQL for the audit log. Entries are written in the same transaction as the change.
 
-use crate::auth::CurrentUser;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
@@ -21,16 +20,16 @@ pub struct NewEntry<'a> {
 }
 
 impl<'a> NewEntry<'a> {
-    /// An entry for a change `actor` made.
+    /// An entry for a change made by the user `actor_id` (`None`: by the system).
     pub fn new(
-        actor: &CurrentUser,
+        actor_id: Option<i64>,
         entity: &'a str,
         entity_id: i64,
         action: &'a str,
         summary: impl Into<String>,
     ) -> Self {
         Self {
-            actor_id: Some(actor.id),
+            actor_id,
             entity,
             entity_id,
             action,
@@ -102,14 +101,13 @@ pub struct EntryRow {
     pub entity: String,
     pub entity_id: i64,
     pub action: String,
-    pub opening_id: Option<i64>,
     pub summary: String,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
 }
 
 const SELECT: &str = "SELECT a.id, a.at, u.name AS actor_name, a.entity, a.entity_id, a.action, \
-                      a.opening_id, a.summary, a.before_json, a.after_json \
+                      a.summary, a.before_json, a.after_json \
                       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
 
 /// The newest entries across the instance (admins).
@@ -143,7 +141,7 @@ pub async fn for_opening<'c>(
     .await
 }
 
-/// Entries about one record (history of an interview, a user, ...).
+/// Entries about one record (history of an interview, a user, ...), newest first.
 #[tracing::instrument(skip(db))]
 pub async fn for_entity<'c>(
     db: impl AnyExecutor<'c>,

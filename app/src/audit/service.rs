@@ -1,18 +1,61 @@
-//! Reading the audit log.
+//! Writing and reading the audit log. Other features record their changes through
+//! [`record`], inside the transaction of the change itself.
 
 use super::repo::{self, EntryRow};
+pub use super::repo::NewEntry;
 use super::AuditEntryView;
-use crate::access;
-use crate::auth::CurrentUser;
+use crate::access::{Admin, InterviewScope, OpeningScope, Scope};
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::time;
 use anyhow::Context;
+use chrono_tz::Tz;
+use sqlx::any::AnyExecutor;
 
 /// How many entries a page shows.
 const PAGE: i64 = 300;
 
-fn view(row: EntryRow, tz: chrono_tz::Tz) -> AuditEntryView {
+/// Records one change; call it with the transaction that makes the change.
+pub async fn record<'c>(db: impl AnyExecutor<'c>, entry: NewEntry<'_>, now: i64) -> AppResult<()> {
+    let what = format!("auditing {} {}", entry.action, entry.entity);
+    repo::record(db, entry, now).await.context(what)?;
+    Ok(())
+}
+
+/// A JSON snapshot as the viewer reads it: timestamps (`*_at` fields, stored as UTC seconds)
+/// shown in the viewer's zone.
+pub fn render_snapshot(raw: &str, tz: Tz) -> String {
+    match serde_json::from_str::<serde_json::Value>(raw) {
+        Ok(mut value) => {
+            localise_times(&mut value, tz);
+            value.to_string()
+        }
+        Err(_) => raw.to_owned(),
+    }
+}
+
+fn localise_times(value: &mut serde_json::Value, tz: Tz) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                match field.as_i64() {
+                    Some(ts) if key.ends_with("_at") => {
+                        *field = serde_json::Value::String(time::datetime(ts, tz));
+                    }
+                    _ => localise_times(field, tz),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                localise_times(item, tz);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn view(row: EntryRow, tz: Tz) -> AuditEntryView {
     AuditEntryView {
         id: row.id,
         at: time::datetime(row.at, tz),
@@ -21,14 +64,14 @@ fn view(row: EntryRow, tz: chrono_tz::Tz) -> AuditEntryView {
         entity_id: row.entity_id,
         action: row.action,
         summary: row.summary,
-        before: row.before_json,
-        after: row.after_json,
+        before: row.before_json.map(|raw| render_snapshot(&raw, tz)),
+        after: row.after_json.map(|raw| render_snapshot(&raw, tz)),
     }
 }
 
-/// The newest entries of the whole instance (the caller checked the viewer is an admin).
-pub async fn recent(db: &Db, viewer: &CurrentUser) -> AppResult<Vec<AuditEntryView>> {
-    let tz = time::zone(&viewer.timezone);
+/// The newest entries of the whole instance.
+pub async fn recent(db: &Db, admin: &Admin) -> AppResult<Vec<AuditEntryView>> {
+    let tz = admin.timezone();
     Ok(repo::recent(db, PAGE)
         .await
         .context("reading the audit log")?
@@ -38,18 +81,44 @@ pub async fn recent(db: &Db, viewer: &CurrentUser) -> AppResult<Vec<AuditEntryVi
 }
 
 /// The newest entries of one opening, without those the viewer may not know about.
-pub async fn for_opening(
-    db: &Db,
-    viewer: &CurrentUser,
-    opening_id: i64,
-) -> AppResult<Vec<AuditEntryView>> {
-    let tz = time::zone(&viewer.timezone);
+pub async fn for_opening(db: &Db, scope: &OpeningScope) -> AppResult<Vec<AuditEntryView>> {
+    let tz = scope.timezone();
     Ok(
-        repo::for_opening(db, opening_id, access::hidden_from(viewer), PAGE)
+        repo::for_opening(db, scope.opening_id(), scope.hidden_from(), PAGE)
             .await
             .context("reading the opening's audit log")?
             .into_iter()
             .map(|r| view(r, tz))
             .collect(),
     )
+}
+
+/// The history of one interview, for someone who manages it.
+pub async fn for_interview(db: &Db, scope: &InterviewScope) -> AppResult<Vec<AuditEntryView>> {
+    let tz = scope.timezone();
+    Ok(repo::for_entity(db, "interview", scope.interview_id())
+        .await
+        .context("loading the interview's history")?
+        .into_iter()
+        .map(|r| view(r, tz))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_times_are_shown_in_the_viewers_zone() {
+        let ny: Tz = "America/New_York".parse().expect("tz");
+        // 2026-11-26 18:00 UTC is 13:00 in New York.
+        let shown = render_snapshot(
+            r#"{"starts_at":1795716000,"duration_minutes":45,"nested":[{"ends_at":1795718700}]}"#,
+            ny,
+        );
+        assert!(shown.contains("Thu 26 Nov 2026, 13:00 EST (America/New_York)"), "{shown}");
+        assert!(shown.contains("13:45 EST"), "{shown}");
+        assert!(shown.contains("\"duration_minutes\":45"), "{shown}");
+        assert_eq!(render_snapshot("not json", ny), "not json");
+    }
 }

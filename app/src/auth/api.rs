@@ -1,13 +1,13 @@
 //! Server functions for signing in and out, set-up and passwords. Thin: guard, then service.
 
-use super::CurrentUser;
+use super::{AdminInput, CurrentUser, LoginInput, NewPasswordInput, PasswordChangeInput};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::guard, super::service, super::session_store, crate::endpoint, crate::state::app_state,
-    anyhow::Context,
+    super::guard, super::service, super::session_store, crate::access, crate::endpoint,
+    crate::state::app_state, anyhow::Context,
 };
 
 /// Starts a fresh session for `auth` (a new id, so a planted session id is useless).
@@ -52,20 +52,16 @@ pub async fn setup_form() -> Result<Option<Vec<String>>, AppError> {
     .await
 }
 
-/// Signs in; `next` is where to go afterwards (a path on this site).
+/// Signs in; `input.next` is where to go afterwards (a path on this site).
 #[server(endpoint = "login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<String, AppError> {
+pub async fn login(input: LoginInput) -> Result<String, AppError> {
     endpoint::run(async move {
         let state = app_state()?;
         let ip = endpoint::client_ip(state.settings.behind_proxy);
-        let auth = service::login(&state.db, &state.login_limiter, ip, &email, &password).await?;
+        let auth = service::login(&state.db, &state.login_limiter, ip, &input).await?;
         start_session(&auth).await?;
         tracing::info!(user_id = auth.user.id, "signed in");
-        let next = service::safe_next(next.as_deref());
+        let next = service::safe_next(Some(input.next.as_str()).filter(|n| !n.is_empty()));
         endpoint::redirect_form_post(&next);
         Ok(next)
     })
@@ -86,23 +82,10 @@ pub async fn logout() -> Result<(), AppError> {
 
 /// Creates the first admin and signs them in. Refused once any admin exists.
 #[server(endpoint = "setup")]
-pub async fn setup_first_admin(
-    name: String,
-    email: String,
-    timezone: String,
-    password: String,
-    password_confirm: String,
-) -> Result<(), AppError> {
+pub async fn setup_first_admin(input: AdminInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let input = service::AdminInput {
-            name,
-            email,
-            timezone,
-            password,
-            password_confirm,
-        };
-        let auth = service::setup_first_admin(&state.db, &input).await?;
+        let auth = service::setup_first_admin(&state.db, &input, state.now()).await?;
         start_session(&auth).await?;
         endpoint::redirect_form_post("/");
         Ok(())
@@ -112,22 +95,11 @@ pub async fn setup_first_admin(
 
 /// Changes the signed-in user's password; their other sessions end, this one stays.
 #[server(endpoint = "change_password")]
-pub async fn change_password(
-    current_password: String,
-    new_password: String,
-    new_password_confirm: String,
-) -> Result<(), AppError> {
+pub async fn change_password(input: PasswordChangeInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = guard::require_user().await?;
+        let me = access::myself(guard::require_user().await?);
         let state = app_state()?;
-        let epoch = service::change_password(
-            &state.db,
-            &user,
-            &current_password,
-            &new_password,
-            &new_password_confirm,
-        )
-        .await?;
+        let epoch = service::change_password(&state.db, &me, &input, state.now()).await?;
         let session = guard::session().await?;
         session
             .cycle_id()
@@ -146,20 +118,22 @@ pub async fn change_password(
 /// The name of the person a set-password link is for, or `None` if it no longer works.
 #[server(endpoint = "password_link_owner")]
 pub async fn password_link_owner(token: String) -> Result<Option<String>, AppError> {
-    endpoint::run(async move { service::password_link_owner(&app_state()?.db, &token).await }).await
+    endpoint::run(async move {
+        let state = app_state()?;
+        service::password_link_owner(&state.db, &token, state.now()).await
+    })
+    .await
 }
 
 /// Sets a password through a one-time link.
 #[server(endpoint = "redeem_password_link")]
 pub async fn redeem_password_link(
     token: String,
-    new_password: String,
-    new_password_confirm: String,
+    input: NewPasswordInput,
 ) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        service::redeem_password_link(&state.db, &token, &new_password, &new_password_confirm)
-            .await?;
+        service::redeem_password_link(&state.db, &token, &input, state.now()).await?;
         endpoint::redirect_form_post("/login?password_set=1");
         Ok(())
     })

@@ -2,13 +2,17 @@
 //! set-password links. Owns the `instance`, `sessions` and `password_links` tables.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod links;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
@@ -35,67 +39,59 @@ impl CurrentUser {
     }
 }
 
-/// Server-side guards: every server function starts with one of these.
-#[cfg(feature = "ssr")]
-pub mod guard {
-    use super::session_store::{EPOCH_KEY, USER_ID_KEY};
-    use super::CurrentUser;
-    use crate::error::{AppError, AppResult};
-    use crate::state::app_state;
-    use anyhow::Context;
-    use tower_sessions::Session;
 
-    /// The request's session (the session layer wraps every route).
-    pub async fn session() -> AppResult<Session> {
-        leptos_axum::extract::<Session>()
-            .await
-            .map_err(|e| anyhow::anyhow!("session layer missing: {e}"))
-            .map_err(AppError::from)
-    }
-
-    /// The signed-in user, or `None`. A session whose account was deactivated, or whose
-    /// password changed since sign-in, is ended here.
-    pub async fn current_user() -> AppResult<Option<CurrentUser>> {
-        let session = session().await?;
-        user_from_session(&app_state()?.db, &session).await
-    }
-
-    /// The user a session belongs to (for plain axum handlers outside Leptos).
-    pub async fn user_from_session(
-        db: &crate::db::Db,
-        session: &Session,
-    ) -> AppResult<Option<CurrentUser>> {
-        let Some(user_id) = session
-            .get::<i64>(USER_ID_KEY)
-            .await
-            .context("reading the session")?
-        else {
-            return Ok(None);
-        };
-        let epoch = session
-            .get::<i64>(EPOCH_KEY)
-            .await
-            .context("reading the session")?
-            .unwrap_or(-1);
-        let user = super::service::session_user(db, user_id, epoch).await?;
-        if user.is_none() {
-            session.flush().await.context("ending a stale session")?;
+/// Writes a `Debug` for a form input that shows its ordinary fields and hides its secrets.
+macro_rules! redacted_debug {
+    ($ty:ident { $($shown:ident),* ; $($secret:ident),+ }) => {
+        impl std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($ty))
+                    $(.field(stringify!($shown), &self.$shown))*
+                    $(.field(stringify!($secret), &"**redacted**"))+
+                    .finish()
+            }
         }
-        Ok(user)
-    }
-
-    /// The signed-in user, or `Unauthenticated`.
-    pub async fn require_user() -> AppResult<CurrentUser> {
-        current_user().await?.ok_or(AppError::Unauthenticated)
-    }
-
-    /// The signed-in admin, or `Unauthenticated` / `Forbidden`.
-    pub async fn require_admin() -> AppResult<CurrentUser> {
-        let user = require_user().await?;
-        if user.is_admin() {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
+    };
 }
+
+/// What the sign-in form sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LoginInput {
+    pub email: String,
+    pub password: String,
+    /// Where to go afterwards: a path on this site.
+    pub next: String,
+}
+redacted_debug!(LoginInput { email, next; password });
+
+/// What the first-admin form (and `hireloop create-admin`) supplies.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AdminInput {
+    pub name: String,
+    pub email: String,
+    pub timezone: String,
+    pub password: String,
+    pub password_confirm: String,
+}
+redacted_debug!(AdminInput { name, email, timezone; password, password_confirm });
+
+/// What the change-password form sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PasswordChangeInput {
+    pub current_password: String,
+    pub new_password: String,
+    pub new_password_confirm: String,
+}
+redacted_debug!(PasswordChangeInput { ; current_password, new_password, new_password_confirm });
+
+/// What the set-password page (a one-time link) sends.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NewPasswordInput {
+    pub new_password: String,
+    pub new_password_confirm: String,
+}
+redacted_debug!(NewPasswordInput { ; new_password, new_password_confirm });

@@ -4,21 +4,12 @@ use super::api::{
     needs_setup, password_link_owner, setup_form, Login, RedeemPasswordLink, SetupFirstAdmin,
 };
 use crate::components::{
-    action_error, field_error, loaded, FormError, NotFound, PasswordField, SelectField, TextField,
+    action_error, field_error, loaded, use_reload_on_success, FormError, NotFound, PasswordField,
+    SelectField, TextField,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Loads `path` as a new page (after sign-in/out the whole app starts fresh).
-pub fn full_page_load(path: &str) {
-    #[cfg(feature = "hydrate")]
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().assign(path);
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = path;
-}
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -28,11 +19,7 @@ pub fn LoginPage() -> impl IntoView {
     let setup = Resource::new(|| (), |()| needs_setup());
     let login = ServerAction::<Login>::new();
     let error = action_error(login);
-    Effect::new(move |_| {
-        if let Some(Ok(next)) = login.value().get() {
-            full_page_load(&next);
-        }
-    });
+    use_reload_on_success(login, Clone::clone);
     view! {
         <Title text="Sign in · Hireloop" />
         <section class="page narrow auth-page">
@@ -65,15 +52,15 @@ pub fn LoginPage() -> impl IntoView {
             }}
             <ActionForm action=login attr:class="form" attr:novalidate=true>
                 <FormError error=error />
-                <input type="hidden" name="next" value=next />
+                <input type="hidden" name="input[next]" value=next />
                 <TextField
                     label="Email"
-                    name="email"
+                    name="input[email]"
                     kind="email"
                     autocomplete="username"
                     error=field_error(error, "email")
                 />
-                <PasswordField label="Password" name="password" error=field_error(error, "password") />
+                <PasswordField label="Password" name="input[password]" error=field_error(error, "password") />
                 <div class="actions">
                     <button type="submit" disabled=move || login.pending().get()>
                         "Sign in"
@@ -91,11 +78,7 @@ pub fn SetupPage() -> impl IntoView {
     let setup = Resource::new(|| (), |()| setup_form());
     let action = ServerAction::<SetupFirstAdmin>::new();
     let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            full_page_load("/");
-        }
-    });
+    use_reload_on_success(action, |()| "/".to_owned());
     view! {
         <Title text="Set up Hireloop" />
         {loaded(
@@ -114,34 +97,34 @@ pub fn SetupPage() -> impl IntoView {
                             <FormError error=error />
                             <TextField
                                 label="Your name"
-                                name="name"
+                                name="input[name]"
                                 autocomplete="name"
                                 error=field_error(error, "name")
                             />
                             <TextField
                                 label="Email"
-                                name="email"
+                                name="input[email]"
                                 kind="email"
                                 autocomplete="username"
                                 error=field_error(error, "email")
                             />
                             <SelectField
                                 label="Time zone"
-                                name="timezone"
+                                name="input[timezone]"
                                 options=timezones.into_iter().map(|tz| (tz.clone(), tz)).collect()
                                 selected="UTC".to_owned()
                                 error=field_error(error, "timezone")
                             />
                             <PasswordField
                                 label="Password"
-                                name="password"
+                                name="input[password]"
                                 autocomplete="new-password"
                                 hint="At least 10 characters."
                                 error=field_error(error, "password")
                             />
                             <PasswordField
                                 label="Repeat the password"
-                                name="password_confirm"
+                                name="input[password_confirm]"
                                 autocomplete="new-password"
                             />
                             <div class="actions">
@@ -166,11 +149,7 @@ pub fn SetPasswordPage() -> impl IntoView {
     let owner = Resource::new(token, password_link_owner);
     let action = ServerAction::<RedeemPasswordLink>::new();
     let error = action_error(action);
-    Effect::new(move |_| {
-        if let Some(Ok(())) = action.value().get() {
-            full_page_load("/login?password_set=1");
-        }
-    });
+    use_reload_on_success(action, |()| "/login?password_set=1".to_owned());
     view! {
         <Title text="Set your password · Hireloop" />
         <section class="page narrow auth-page">
@@ -195,14 +174,14 @@ pub fn SetPasswordPage() -> impl IntoView {
                                 <input type="hidden" name="token" value=token />
                                 <PasswordField
                                     label="New password"
-                                    name="new_password"
+                                    name="input[new_password]"
                                     autocomplete="new-password"
                                     hint="At least 10 characters."
                                     error=field_error(error, "new_password")
                                 />
                                 <PasswordField
                                     label="Repeat the new password"
-                                    name="new_password_confirm"
+                                    name="input[new_password_confirm]"
                                     autocomplete="new-password"
                                 />
                                 <div class="actions">

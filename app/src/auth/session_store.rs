@@ -1,7 +1,8 @@
 //! tower-sessions' store trait over the application's own pool, so sessions live in the
 //! same database (SQLite or PostgreSQL) and survive restarts and load balancing.
 
-use crate::db::{now, Db};
+use crate::clock::Clock;
+use crate::db::Db;
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
@@ -16,11 +17,12 @@ pub const EPOCH_KEY: &str = "epoch";
 #[derive(Clone, Debug)]
 pub struct DbSessionStore {
     db: Db,
+    clock: Clock,
 }
 
 impl DbSessionStore {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, clock: Clock) -> Self {
+        Self { db, clock }
     }
 }
 
@@ -86,7 +88,7 @@ impl SessionStore for DbSessionStore {
         let data: Option<Vec<u8>> =
             sqlx::query_scalar("SELECT data FROM sessions WHERE id = $1 AND expires_at > $2")
                 .bind(id.to_string())
-                .bind(now())
+                .bind(self.clock.now())
                 .fetch_optional(&self.db)
                 .await
                 .map_err(backend)?;
@@ -111,12 +113,26 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now())
+            .bind(self.clock.now())
             .execute(&self.db)
             .await
             .map_err(backend)?;
         Ok(())
     }
+}
+
+/// Removes the sessions that expired by `now`; returns how many (a background job).
+pub async fn delete_expired_sessions(
+    db: &Db,
+    _system: &crate::access::System,
+    now: i64,
+) -> anyhow::Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db)
+        .await
+        .map_err(anyhow::Error::from)?
+        .rows_affected())
 }
 
 /// Ends every session of `user_id` (deactivation, password change by an admin).

@@ -4,62 +4,41 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod resume;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::openings::PersonRef;
+use crate::users::PersonRef;
 use serde::{Deserialize, Serialize};
 
-/// How a candidate came to us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Source {
-    Referral,
-    JobBoard,
-    Sourced,
-    Agency,
-    Internal,
+crate::choice_enum! {
+    /// How a candidate came to us.
+    pub enum Source("candidate source", "Choose where the candidate came from.") {
+        Referral = "referral" / "Referral",
+        JobBoard = "job_board" / "Job board",
+        Sourced = "sourced" / "Sourced",
+        Agency = "agency" / "Agency",
+        Internal = "internal" / "Internal transfer",
+    }
 }
 
 impl Source {
     /// The sources an external candidate can have.
     pub const EXTERNAL: [Self; 4] = [Self::Referral, Self::JobBoard, Self::Sourced, Self::Agency];
+}
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Referral => "referral",
-            Self::JobBoard => "job_board",
-            Self::Sourced => "sourced",
-            Self::Agency => "agency",
-            Self::Internal => "internal",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Referral => "Referral",
-            Self::JobBoard => "Job board",
-            Self::Sourced => "Sourced",
-            Self::Agency => "Agency",
-            Self::Internal => "Internal transfer",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        [
-            Self::Referral,
-            Self::JobBoard,
-            Self::Sourced,
-            Self::Agency,
-            Self::Internal,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == raw.trim())
-        .ok_or_else(|| "Choose where the candidate came from.".to_owned())
+crate::choice_enum! {
+    /// Whether a candidate comes from outside or is an employee moving internally.
+    pub enum CandidateKind("candidate kind", "Choose external or internal.") {
+        External = "external" / "External",
+        Internal = "internal" / "Internal transfer",
     }
 }
+
+#[cfg(feature = "ssr")]
+crate::text_enum_column!(Source);
 
 /// What the debrief and the kit show about an internal candidate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -133,3 +112,28 @@ pub enum CreateOutcome {
 
 /// The largest PDF resume accepted.
 pub const RESUME_PDF_MAX_BYTES: usize = 5 * 1024 * 1024;
+
+/// What the candidate form sends (new and edit).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CandidateInput {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    /// `external` or `internal`.
+    pub kind: String,
+    /// How an external candidate came to us (`referral`, `job_board`, ...).
+    pub source: String,
+    /// One web address per line.
+    pub links: String,
+    /// Pasted text or Markdown.
+    pub resume_text: String,
+    /// Internal candidates: their current role, team, manager (a user id) and start date
+    /// (`YYYY-MM-DD`).
+    pub current_title: String,
+    pub current_team: String,
+    pub current_manager_id: String,
+    pub start_date: String,
+    /// When adding: the id of an opening to apply the new candidate to (empty for none).
+    pub apply_to: String,
+}

@@ -6,23 +6,13 @@ use super::api::{
 use super::{CandidateDetail, CandidateFormData, CandidateSummary, CreateOutcome, Source};
 use crate::applications::api::ApplyCandidate;
 use crate::components::{
-    action_error, field_error, loaded, FormError, SelectField, TextArea, TextField,
+    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
+    SelectField, TextArea, TextField,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-
-fn id_param(name: &'static str) -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get(name)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn CandidatesPage() -> impl IntoView {
@@ -89,7 +79,7 @@ pub fn CandidatesPage() -> impl IntoView {
 
 #[component]
 pub fn CandidatePage() -> impl IntoView {
-    let id = id_param("id");
+    let id = use_route_id("id");
     let query = use_query_map();
     let apply = ServerAction::<ApplyCandidate>::new();
     let candidate = Resource::new(
@@ -100,14 +90,8 @@ pub fn CandidatePage() -> impl IntoView {
         |(id, _)| get_candidate(id),
     );
     let apply_error = action_error(apply);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(application_id)) = apply.value().get() {
-            navigate(
-                &format!("/applications/{application_id}"),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
+    use_navigate_on_success(apply, |application_id| {
+        Some(format!("/applications/{application_id}"))
     });
     view! {
         <Title text="Candidate · Hireloop" />
@@ -228,7 +212,7 @@ fn CandidateProfile(
                             <input type="hidden" name="candidate_id" value=id />
                             <SelectField
                                 label="Add to opening"
-                                name="opening_id"
+                                name="input[opening_id]"
                                 id="apply-opening"
                                 options=c.can_apply_to.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
                                 error=field_error(apply_error, "opening_id")
@@ -293,35 +277,35 @@ fn CandidateFields(
         <fieldset class="choices">
             <legend>"Kind of candidate"</legend>
             <label class="choice">
-                <input type="radio" name="kind" value="external" checked=!is_internal />
+                <input type="radio" name="input[kind]" value="external" checked=!is_internal />
                 "External applicant"
             </label>
             <label class="choice">
-                <input type="radio" name="kind" value="internal" checked=is_internal />
+                <input type="radio" name="input[kind]" value="internal" checked=is_internal />
                 "Internal transfer (an employee moving from another team)"
             </label>
             {move || error.get().and_then(|e| e.field("kind")).map(|m| view! { <p class="field-error">{m}</p> })}
         </fieldset>
-        <TextField label="Name" name="name" value=value(|c| c.name.clone()) error=field_error(error, "name") />
-        <TextField label="Email" name="email" kind="email" value=value(|c| c.email.clone()) error=field_error(error, "email") />
-        <TextField label="Phone (optional)" name="phone" kind="tel" value=value(|c| c.phone.clone()) error=field_error(error, "phone") />
+        <TextField label="Name" name="input[name]" value=value(|c| c.name.clone()) error=field_error(error, "name") />
+        <TextField label="Email" name="input[email]" kind="email" value=value(|c| c.email.clone()) error=field_error(error, "email") />
+        <TextField label="Phone (optional)" name="input[phone]" kind="tel" value=value(|c| c.phone.clone()) error=field_error(error, "phone") />
         <SelectField
             label="Source (external applicants)"
-            name="source"
+            name="input[source]"
             options=Source::EXTERNAL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect()
             selected=value(|c| c.source.as_str().to_owned())
             error=field_error(error, "source")
         />
         <TextArea
             label="Links (optional, one per line)"
-            name="links"
+            name="input[links]"
             rows=3
             value=value(|c| c.links.join("\n"))
             error=field_error(error, "links")
         />
         <TextArea
             label="Resume (paste text or Markdown)"
-            name="resume_text"
+            name="input[resume_text]"
             rows=10
             hint="You can also upload a PDF on the candidate's page after saving."
             value=value(|c| c.resume_text.clone())
@@ -329,11 +313,11 @@ fn CandidateFields(
         />
         <fieldset>
             <legend>"Internal transfer details (internal candidates only)"</legend>
-            <TextField label="Current role" name="current_title" value=internal.as_ref().map(|i| i.current_title.clone()) error=field_error(error, "current_title") />
-            <TextField label="Current team" name="current_team" value=internal.as_ref().map(|i| i.current_team.clone()) error=field_error(error, "current_team") />
+            <TextField label="Current role" name="input[current_title]" value=internal.as_ref().map(|i| i.current_title.clone()) error=field_error(error, "current_title") />
+            <TextField label="Current team" name="input[current_team]" value=internal.as_ref().map(|i| i.current_team.clone()) error=field_error(error, "current_team") />
             <SelectField
                 label="Current manager"
-                name="current_manager_id"
+                name="input[current_manager_id]"
                 placeholder="Choose…"
                 options=data.people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect()
                 selected=internal.as_ref().map(|i| i.current_manager_id.to_string())
@@ -342,7 +326,7 @@ fn CandidateFields(
             />
             <TextField
                 label="Start date at the company"
-                name="start_date"
+                name="input[start_date]"
                 kind="date"
                 value=internal.as_ref().map(|i| i.start_date.clone())
                 error=field_error(error, "start_date")
@@ -353,7 +337,7 @@ fn CandidateFields(
                 view! {
                     <SelectField
                         label="Add to opening (optional)"
-                        name="apply_to"
+                        name="input[apply_to]"
                         placeholder="Not now"
                         options=data.openings.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
                         selected=opening.map(|o| o.to_string())
@@ -376,21 +360,11 @@ pub fn NewCandidatePage() -> impl IntoView {
     let data = Resource::new(|| (), |()| candidate_form(0));
     let create = ServerAction::<CreateCandidate>::new();
     let error = action_error(create);
-    let navigate = use_navigate();
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(CreateOutcome::Created { id })) => {
-            navigate(
-                &format!("/candidates/{id}"),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-        Some(Ok(CreateOutcome::Existing { id, .. })) => {
-            navigate(
-                &format!("/candidates/{id}?existing=1"),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-        _ => {}
+    use_navigate_on_success(create, |outcome| {
+        Some(match outcome {
+            CreateOutcome::Created { id } => format!("/candidates/{id}"),
+            CreateOutcome::Existing { id, .. } => format!("/candidates/{id}?existing=1"),
+        })
     });
     view! {
         <Title text="Add candidate · Hireloop" />
@@ -418,20 +392,12 @@ pub fn NewCandidatePage() -> impl IntoView {
 
 #[component]
 pub fn EditCandidatePage() -> impl IntoView {
-    let id = id_param("id");
+    let id = use_route_id("id");
     let data = Resource::new(id.clone(), candidate_form);
     let update = ServerAction::<UpdateCandidate>::new();
     let error = action_error(update);
-    let navigate = use_navigate();
     let back = id.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = update.value().get() {
-            navigate(
-                &format!("/candidates/{}", back()),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-    });
+    use_navigate_on_success(update, move |()| Some(format!("/candidates/{}", back())));
     view! {
         <Title text="Edit candidate · Hireloop" />
         <section class="page narrow">

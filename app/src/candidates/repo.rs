@@ -1,6 +1,7 @@
 //! SQL for `candidates`.
 
-use crate::access::repo::candidate_visible_sql;
+use super::Source;
+use crate::access::sql::candidate_visible as candidate_visible_sql;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
@@ -10,7 +11,7 @@ pub struct CandidateRow {
     pub name: String,
     pub email: String,
     pub phone: String,
-    pub source: String,
+    pub source: Source,
     pub links: String,
     pub resume_text: String,
     pub resume_pdf_name: Option<String>,
@@ -57,18 +58,6 @@ pub async fn visible_with_email<'c>(
     .await
 }
 
-/// The external candidate with this email, if any (external emails are unique).
-#[tracing::instrument(skip_all)]
-pub async fn external_with_email<'c>(
-    db: impl AnyExecutor<'c>,
-    email: &str,
-) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM candidates WHERE email = $1 AND is_internal = FALSE")
-        .bind(email)
-        .fetch_optional(db)
-        .await
-}
-
 /// Visible candidates whose name or email contains `query` (case-insensitive).
 #[tracing::instrument(skip(db))]
 pub async fn search<'c>(
@@ -98,7 +87,7 @@ pub struct CandidateFields<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub phone: &'a str,
-    pub source: &'a str,
+    pub source: Source,
     pub links: &'a str,
     pub resume_text: &'a str,
     pub is_internal: bool,
@@ -210,7 +199,7 @@ pub struct ApplicationLine {
     pub opening_id: i64,
     pub opening_title: String,
     pub stage: String,
-    pub status: String,
+    pub status: crate::applications::ApplicationStatus,
     pub hiring_manager_id: i64,
 }
 

@@ -2,6 +2,7 @@
 //! download that only people allowed to read the resume get.
 
 use super::service;
+use crate::access;
 use crate::auth::guard;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -27,7 +28,11 @@ pub async fn download(
         Ok(None) => return error_page(&AppError::Unauthenticated),
         Err(e) => return error_page(&e),
     };
-    match service::load_pdf(&state.db, &user, id).await {
+    let loaded = match access::require_resume_reader(&state.db, user, id).await {
+        Ok(scope) => service::load_pdf(&state.db, &scope).await,
+        Err(e) => Err(e),
+    };
+    match loaded {
         Ok((name, bytes)) => {
             let disposition = format!("inline; filename=\"{name}\"");
             let mut response = Response::new(Body::from(bytes));
@@ -90,7 +95,11 @@ pub async fn upload(
     let Some((name, bytes)) = file else {
         return back(id, Some("Choose a PDF file to upload."));
     };
-    match service::store_pdf(&state.db, &user, id, &name, bytes).await {
+    let stored = match access::require_candidate_viewer(&state.db, user, id).await {
+        Ok(scope) => service::store_pdf(&state.db, &scope, &name, bytes, state.now()).await,
+        Err(e) => Err(e),
+    };
+    match stored {
         Ok(()) => back(id, None),
         Err(AppError::Invalid(fields)) => back(id, fields.get("resume")),
         Err(e) => error_page(&e),

@@ -2,17 +2,16 @@
 
 use super::repo::{self, CandidateFields, CandidateRow};
 use super::{
-    CandidateApplication, CandidateDetail, CandidateFormData, CandidateSummary, CreateOutcome,
-    InternalContext, Source, RESUME_PDF_MAX_BYTES,
+    CandidateApplication, CandidateDetail, CandidateFormData, CandidateInput, CandidateKind,
+    CandidateSummary, CreateOutcome, InternalContext, Source, RESUME_PDF_MAX_BYTES,
 };
-use crate::access;
-use crate::audit::repo::{self as audit, NewEntry};
+use crate::access::{CandidateRead, CandidateScope, Planner, ResumeScope, Scope};
+use crate::audit::service::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
-use crate::db::{now, unique_or, Db};
+use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
-use crate::openings::PersonRef;
-use crate::users::repo as users;
+use crate::users::{service as users, PersonRef};
 use crate::values::{Email, Name};
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
@@ -102,28 +101,14 @@ pub fn parse_start_date(raw: &str, today: NaiveDate) -> Result<NaiveDate, String
     Ok(date)
 }
 
-fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+/// The UTC date of `now` (Unix seconds).
+fn date_of(now: i64) -> NaiveDate {
+    chrono::DateTime::from_timestamp(now, 0)
+        .unwrap_or_default()
+        .date_naive()
 }
 
-/// What the candidate form sends.
-#[derive(Debug, Clone, Default)]
-pub struct CandidateInput {
-    pub name: String,
-    pub email: String,
-    pub phone: String,
-    /// `external` or `internal`
-    pub kind: String,
-    pub source: String,
-    pub links: String,
-    pub resume_text: String,
-    pub current_title: String,
-    pub current_team: String,
-    pub current_manager_id: String,
-    pub start_date: String,
-}
-
-/// A candidate's input after validation.
+/// A candidate's input after parsing.
 pub struct ValidCandidate {
     name: Name,
     email: Email,
@@ -131,10 +116,106 @@ pub struct ValidCandidate {
     source: Source,
     links: Vec<String>,
     resume_text: String,
-    internal: Option<(Name, Name, i64, NaiveDate)>,
+    internal: Option<ValidInternal>,
+}
+
+/// An internal candidate's context: current role, team, manager and start date.
+struct ValidInternal {
+    title: Name,
+    team: Name,
+    manager_id: i64,
+    start: NaiveDate,
 }
 
 impl ValidCandidate {
+    /// Parses the form; `today` bounds the start date.
+    fn parse(input: &CandidateInput, today: NaiveDate) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.take("name", Name::parse(&input.name));
+        let email = errors.take("email", Email::parse(&input.email));
+        let phone = errors.take("phone", parse_phone(&input.phone));
+        let links = errors.take("links", parse_links(&input.links));
+        let resume_text = input.resume_text.trim().to_owned();
+        if resume_text.chars().count() > RESUME_TEXT_MAX {
+            errors.add(
+                "resume_text",
+                format!("The resume text can be at most {RESUME_TEXT_MAX} characters."),
+            );
+        }
+        let kind = errors.take("kind", CandidateKind::parse(&input.kind));
+        let internal = match kind {
+            Some(CandidateKind::Internal) => {
+                let title = errors.take(
+                    "current_title",
+                    Name::parse_labelled(&input.current_title, "their current role"),
+                );
+                let team = errors.take(
+                    "current_team",
+                    Name::parse_labelled(&input.current_team, "their current team"),
+                );
+                let manager_id = errors.take(
+                    "current_manager_id",
+                    input
+                        .current_manager_id
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| "Choose their current manager.".to_owned()),
+                );
+                let start = errors.take("start_date", parse_start_date(&input.start_date, today));
+                match (title, team, manager_id, start) {
+                    (Some(title), Some(team), Some(manager_id), Some(start)) => {
+                        Some(Some(ValidInternal {
+                            title,
+                            team,
+                            manager_id,
+                            start,
+                        }))
+                    }
+                    _ => None,
+                }
+            }
+            Some(CandidateKind::External) => Some(None),
+            None => None,
+        };
+        let source = match kind {
+            Some(CandidateKind::Internal) => Some(Source::Internal),
+            _ => match Source::parse(&input.source) {
+                Ok(Source::Internal) => {
+                    errors.add(
+                        "source",
+                        "Internal transfers are added as internal candidates.",
+                    );
+                    None
+                }
+                other => errors.take("source", other),
+            },
+        };
+        match (name, email, phone, links, internal, source) {
+            (Some(name), Some(email), Some(phone), Some(links), Some(internal), Some(source))
+                if errors.is_empty() =>
+            {
+                Ok(Self {
+                    name,
+                    email,
+                    phone,
+                    source,
+                    links,
+                    resume_text,
+                    internal,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.name.as_str()
+    }
+
+    pub fn is_internal(&self) -> bool {
+        self.internal.is_some()
+    }
+
     fn links_text(&self) -> String {
         self.links.join("\n")
     }
@@ -143,92 +224,26 @@ impl ValidCandidate {
         json!({
             "name": self.name.as_str(), "email": self.email.as_str(), "phone": self.phone,
             "source": self.source.as_str(), "links": self.links,
-            "internal": self.internal.as_ref().map(|(title, team, manager, start)| json!({
-                "current_title": title.as_str(), "current_team": team.as_str(),
-                "current_manager_id": manager, "start_date": start.to_string(),
+            "internal": self.internal.as_ref().map(|i| json!({
+                "current_title": i.title.as_str(), "current_team": i.team.as_str(),
+                "current_manager_id": i.manager_id, "start_date": i.start.to_string(),
             })),
         })
     }
 }
 
-async fn validate(db: &Db, input: &CandidateInput) -> AppResult<ValidCandidate> {
-    let mut errors = FieldErrors::new();
-    let name = errors.take("name", Name::parse(&input.name));
-    let email = errors.take("email", Email::parse(&input.email));
-    let phone = errors.take("phone", parse_phone(&input.phone));
-    let links = errors.take("links", parse_links(&input.links));
-    let resume_text = input.resume_text.trim().to_owned();
-    if resume_text.chars().count() > RESUME_TEXT_MAX {
-        errors.add(
-            "resume_text",
-            format!("The resume text can be at most {RESUME_TEXT_MAX} characters."),
-        );
+/// Parses the form and checks that an internal candidate's manager is an account.
+async fn validate(db: &Db, input: &CandidateInput, now: i64) -> AppResult<ValidCandidate> {
+    let candidate = ValidCandidate::parse(input, date_of(now)).map_err(AppError::Invalid)?;
+    if let Some(internal) = &candidate.internal {
+        if users::person(db, internal.manager_id).await?.is_none() {
+            return Err(AppError::invalid(
+                "current_manager_id",
+                "Choose their current manager.",
+            ));
+        }
     }
-    let internal = match input.kind.as_str() {
-        "internal" => {
-            let title = errors.take(
-                "current_title",
-                Name::parse_labelled(&input.current_title, "their current role"),
-            );
-            let team = errors.take(
-                "current_team",
-                Name::parse_labelled(&input.current_team, "their current team"),
-            );
-            let manager = match input.current_manager_id.trim().parse::<i64>() {
-                Ok(id)
-                    if users::find_by_id(db, id)
-                        .await
-                        .context("loading the manager")?
-                        .is_some() =>
-                {
-                    Some(id)
-                }
-                _ => {
-                    errors.add("current_manager_id", "Choose their current manager.");
-                    None
-                }
-            };
-            let start = errors.take("start_date", parse_start_date(&input.start_date, today()));
-            match (title, team, manager, start) {
-                (Some(t), Some(m), Some(id), Some(s)) => Some(Some((t, m, id, s))),
-                _ => None,
-            }
-        }
-        "external" => Some(None),
-        _ => {
-            errors.add("kind", "Choose external or internal.");
-            None
-        }
-    };
-    let source = if input.kind == "internal" {
-        Some(Source::Internal)
-    } else {
-        match Source::parse(&input.source) {
-            Ok(Source::Internal) => {
-                errors.add(
-                    "source",
-                    "Internal transfers are added as internal candidates.",
-                );
-                None
-            }
-            other => errors.take("source", other),
-        }
-    };
-    errors.finish()?;
-    match (name, email, phone, links, internal, source) {
-        (Some(name), Some(email), Some(phone), Some(links), Some(internal), Some(source)) => {
-            Ok(ValidCandidate {
-                name,
-                email,
-                phone,
-                source,
-                links,
-                resume_text,
-                internal,
-            })
-        }
-        _ => Err(AppError::Unexpected),
-    }
+    Ok(candidate)
 }
 
 fn fields<'a>(
@@ -240,13 +255,13 @@ fn fields<'a>(
         name: c.name.as_str(),
         email: c.email.as_str(),
         phone: &c.phone,
-        source: c.source.as_str(),
+        source: c.source,
         links,
         resume_text: &c.resume_text,
         is_internal: c.internal.is_some(),
-        current_title: c.internal.as_ref().map(|i| i.0.as_str()),
-        current_team: c.internal.as_ref().map(|i| i.1.as_str()),
-        current_manager_id: c.internal.as_ref().map(|i| i.2),
+        current_title: c.internal.as_ref().map(|i| i.title.as_str()),
+        current_team: c.internal.as_ref().map(|i| i.team.as_str()),
+        current_manager_id: c.internal.as_ref().map(|i| i.manager_id),
         start_date: start,
     }
 }
@@ -260,9 +275,14 @@ pub enum Prepared {
 /// Validates a new candidate and looks for a duplicate. A record the viewer may not see is
 /// never revealed: external emails are unique among planners' shared pool, and an internal
 /// candidate is only de-duplicated against records the viewer can see.
-pub async fn prepare(db: &Db, user: &CurrentUser, input: &CandidateInput) -> AppResult<Prepared> {
-    access::require_planner(db, user).await?;
-    let candidate = validate(db, input).await?;
+pub async fn prepare(
+    db: &Db,
+    planner: &Planner,
+    input: &CandidateInput,
+    now: i64,
+) -> AppResult<Prepared> {
+    let user = planner.user();
+    let candidate = validate(db, input, now).await?;
     let visible = repo::visible_with_email(db, candidate.email.as_str(), user.id, user.is_admin())
         .await
         .context("looking for duplicates")?;
@@ -275,20 +295,21 @@ pub async fn prepare(db: &Db, user: &CurrentUser, input: &CandidateInput) -> App
     Ok(Prepared::New(candidate))
 }
 
-/// Inserts a prepared candidate inside `tx`; returns its id.
+/// Inserts a prepared candidate inside the caller's transaction; returns its id.
 pub async fn insert_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    user: &CurrentUser,
+    conn: &mut sqlx::AnyConnection,
+    planner: &Planner,
     candidate: &ValidCandidate,
+    now: i64,
 ) -> AppResult<i64> {
     let links = candidate.links_text();
-    let start = candidate.internal.as_ref().map(|i| i.3.to_string());
+    let start = candidate.internal.as_ref().map(|i| i.start.to_string());
     let id = unique_or(
         repo::insert(
-            &mut **tx,
+            &mut *conn,
             &fields(candidate, &links, start.as_deref()),
-            user.id,
-            now(),
+            planner.user().id,
+            now,
         )
         .await,
         "adding the candidate",
@@ -300,9 +321,9 @@ pub async fn insert_in(
         },
     )?;
     audit::record(
-        &mut **tx,
+        &mut *conn,
         NewEntry::new(
-            user,
+            planner.actor_id(),
             "candidate",
             id,
             "create",
@@ -318,21 +339,10 @@ pub async fn insert_in(
         )
         .candidate(id)
         .after(candidate.snapshot()),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the candidate")?;
+    .await?;
     Ok(id)
-}
-
-impl ValidCandidate {
-    pub fn name(&self) -> &str {
-        self.name.as_str()
-    }
-
-    pub fn is_internal(&self) -> bool {
-        self.internal.is_some()
-    }
 }
 
 async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<bool> {
@@ -345,25 +355,35 @@ async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<
     Ok(lines.iter().any(|l| l.hiring_manager_id == user.id))
 }
 
-pub async fn update(db: &Db, user: &CurrentUser, id: i64, input: &CandidateInput) -> AppResult<()> {
-    access::require_candidate_viewer(db, user, id).await?;
-    let before = repo::find(db, id)
+async fn find(db: &Db, id: i64) -> AppResult<CandidateRow> {
+    repo::find(db, id)
         .await
         .context("loading the candidate")?
-        .ok_or(AppError::NotFound)?;
-    if !can_edit(db, user, &before).await? {
+        .ok_or(AppError::NotFound)
+}
+
+/// Edits a candidate's record (for those who may edit it).
+pub async fn update(
+    db: &Db,
+    scope: &CandidateScope,
+    input: &CandidateInput,
+    now: i64,
+) -> AppResult<()> {
+    let id = scope.candidate_id();
+    let before = find(db, id).await?;
+    if !can_edit(db, scope.user(), &before).await? {
         return Err(AppError::Forbidden);
     }
-    let candidate = validate(db, input).await?;
+    let candidate = validate(db, input, now).await?;
     let links = candidate.links_text();
-    let start = candidate.internal.as_ref().map(|i| i.3.to_string());
-    let mut tx = db.begin().await.context("starting a candidate update")?;
+    let start = candidate.internal.as_ref().map(|i| i.start.to_string());
+    let mut tx = begin_write(db).await?;
     unique_or(
         repo::update(
             &mut *tx,
             id,
             &fields(&candidate, &links, start.as_deref()),
-            now(),
+            now,
         )
         .await,
         "updating the candidate",
@@ -372,7 +392,7 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, input: &CandidateInput
     audit::record(
         &mut *tx,
         NewEntry::new(
-            user,
+            scope.actor_id(),
             "candidate",
             id,
             "update",
@@ -381,24 +401,21 @@ pub async fn update(db: &Db, user: &CurrentUser, id: i64, input: &CandidateInput
         .candidate(id)
         .before(
             json!({"name": before.name, "email": before.email, "phone": before.phone,
-                "source": before.source, "current_manager_id": before.current_manager_id}),
+                "source": before.source.as_str(), "current_manager_id": before.current_manager_id}),
         )
         .after(candidate.snapshot()),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the update")?;
+    .await?;
     tx.commit().await.context("committing the update")?;
     Ok(())
 }
 
-/// A candidate's record for someone allowed to see it.
-pub async fn detail(db: &Db, user: &CurrentUser, id: i64) -> AppResult<CandidateDetail> {
-    access::require_candidate_viewer(db, user, id).await?;
-    let row = repo::find(db, id)
-        .await
-        .context("loading the candidate")?
-        .ok_or(AppError::NotFound)?;
+/// A candidate's record for someone allowed to see it, with the applications they may see.
+pub async fn detail(db: &Db, scope: &CandidateScope, now: i64) -> AppResult<CandidateDetail> {
+    let user = scope.user();
+    let id = scope.candidate_id();
+    let row = find(db, id).await?;
     let applications = repo::applications(db, id)
         .await
         .context("loading applications")?
@@ -409,7 +426,7 @@ pub async fn detail(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Candidate
             opening_id: a.opening_id,
             opening_title: a.opening_title,
             stage: a.stage,
-            status: a.status,
+            status: a.status.label().to_owned(),
         })
         .collect();
     let can_apply_to = repo::managed_openings(db, user.id, user.is_admin(), id)
@@ -422,15 +439,40 @@ pub async fn detail(db: &Db, user: &CurrentUser, id: i64) -> AppResult<Candidate
         })
         .collect();
     let can_edit = can_edit(db, user, &row).await?;
-    let mut detail = candidate_view(row);
+    let mut detail = candidate_view(row, now);
     detail.applications = applications;
     detail.can_edit = can_edit;
     detail.can_apply_to = can_apply_to;
     Ok(detail)
 }
 
-/// The parts of a candidate that interviewers and viewers share (no applications).
-pub fn candidate_view(row: CandidateRow) -> CandidateDetail {
+/// The parts of a candidate that interviewers and the application page share: who they are,
+/// their resume and, for internal candidates, their current context (no applications).
+pub async fn profile(db: &Db, scope: &impl CandidateRead, now: i64) -> AppResult<CandidateDetail> {
+    Ok(candidate_view(find(db, scope.candidate_id()).await?, now))
+}
+
+/// The facts other rules need about a candidate.
+#[derive(Debug, Clone)]
+pub struct CandidateFacts {
+    pub id: i64,
+    pub name: String,
+    pub is_internal: bool,
+    /// An internal candidate's current manager (kept out of the candidacy).
+    pub current_manager_id: Option<i64>,
+}
+
+pub async fn facts(db: &Db, scope: &impl CandidateRead) -> AppResult<CandidateFacts> {
+    let row = find(db, scope.candidate_id()).await?;
+    Ok(CandidateFacts {
+        id: row.id,
+        name: row.name,
+        is_internal: row.is_internal,
+        current_manager_id: row.current_manager_id.filter(|_| row.is_internal),
+    })
+}
+
+fn candidate_view(row: CandidateRow, now: i64) -> CandidateDetail {
     let internal = if row.is_internal {
         let start = row.start_date.clone().unwrap_or_default();
         Some(InternalContext {
@@ -439,7 +481,7 @@ pub fn candidate_view(row: CandidateRow) -> CandidateDetail {
             current_manager_id: row.current_manager_id.unwrap_or_default(),
             current_manager: row.current_manager.clone().unwrap_or_default(),
             tenure: NaiveDate::parse_from_str(&start, "%Y-%m-%d")
-                .map(|d| tenure(d, today()))
+                .map(|d| tenure(d, date_of(now)))
                 .unwrap_or_default(),
             start_date: start,
         })
@@ -449,7 +491,7 @@ pub fn candidate_view(row: CandidateRow) -> CandidateDetail {
     CandidateDetail {
         id: row.id,
         resume_html: markdown::to_safe_html(&row.resume_text),
-        source: Source::parse(&row.source).unwrap_or(Source::Sourced),
+        source: row.source,
         links: row.links.lines().map(ToOwned::to_owned).collect(),
         resume_pdf: row.resume_pdf_name.zip(row.resume_pdf_size),
         name: row.name,
@@ -463,8 +505,9 @@ pub fn candidate_view(row: CandidateRow) -> CandidateDetail {
     }
 }
 
-pub async fn search(db: &Db, user: &CurrentUser, query: &str) -> AppResult<Vec<CandidateSummary>> {
-    access::require_planner(db, user).await?;
+/// Candidates whose name or email contains `query`, among those the planner may see.
+pub async fn search(db: &Db, planner: &Planner, query: &str) -> AppResult<Vec<CandidateSummary>> {
+    let user = planner.user();
     let rows = repo::search(db, query.trim(), user.id, user.is_admin(), 100)
         .await
         .context("searching candidates")?;
@@ -475,36 +518,12 @@ pub async fn search(db: &Db, user: &CurrentUser, query: &str) -> AppResult<Vec<C
             name: r.name,
             email: r.email,
             is_internal: r.is_internal,
-            source: Source::parse(&r.source).unwrap_or(Source::Sourced),
+            source: r.source,
         })
         .collect())
 }
 
-pub async fn form_data(
-    db: &Db,
-    user: &CurrentUser,
-    id: Option<i64>,
-) -> AppResult<CandidateFormData> {
-    access::require_planner(db, user).await?;
-    let candidate = match id {
-        Some(id) => {
-            let detail = detail(db, user, id).await?;
-            if !detail.can_edit {
-                return Err(AppError::Forbidden);
-            }
-            Some(detail)
-        }
-        None => None,
-    };
-    let people = crate::openings::repo::active_people(db)
-        .await
-        .context("listing people")?
-        .into_iter()
-        .map(|p| PersonRef {
-            id: p.id,
-            name: p.name,
-        })
-        .collect();
+async fn form(db: &Db, user: &CurrentUser, candidate: Option<CandidateDetail>) -> AppResult<CandidateFormData> {
     let openings = repo::managed_openings(db, user.id, user.is_admin(), 0)
         .await
         .context("listing openings")?
@@ -516,9 +535,23 @@ pub async fn form_data(
         .collect();
     Ok(CandidateFormData {
         candidate,
-        people,
+        people: users::active_people(db).await?,
         openings,
     })
+}
+
+/// What the form for a new candidate needs.
+pub async fn new_form(db: &Db, planner: &Planner) -> AppResult<CandidateFormData> {
+    form(db, planner.user(), None).await
+}
+
+/// What the form for editing a candidate needs (for those who may edit it).
+pub async fn edit_form(db: &Db, scope: &CandidateScope, now: i64) -> AppResult<CandidateFormData> {
+    let detail = detail(db, scope, now).await?;
+    if !detail.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    form(db, scope.user(), Some(detail)).await
 }
 
 /// Checks an uploaded resume: a PDF by its signature, within the size limit.
@@ -556,33 +589,30 @@ pub fn clean_file_name(raw: &str) -> String {
     }
 }
 
-/// Stores an uploaded PDF resume.
+/// Stores an uploaded PDF resume (for those who may edit the candidate).
 pub async fn store_pdf(
     db: &Db,
-    user: &CurrentUser,
-    id: i64,
+    scope: &CandidateScope,
     file_name: &str,
     bytes: Vec<u8>,
+    now: i64,
 ) -> AppResult<()> {
-    access::require_candidate_viewer(db, user, id).await?;
-    let row = repo::find(db, id)
-        .await
-        .context("loading the candidate")?
-        .ok_or(AppError::NotFound)?;
-    if !can_edit(db, user, &row).await? {
+    let id = scope.candidate_id();
+    let row = find(db, id).await?;
+    if !can_edit(db, scope.user(), &row).await? {
         return Err(AppError::Forbidden);
     }
     check_pdf(&bytes).map_err(|m| AppError::invalid("resume", m))?;
     let name = clean_file_name(file_name);
     let size = bytes.len();
-    let mut tx = db.begin().await.context("starting the upload")?;
-    repo::set_resume_pdf(&mut *tx, id, &name, bytes, now())
+    let mut tx = begin_write(db).await?;
+    repo::set_resume_pdf(&mut *tx, id, &name, bytes, now)
         .await
         .context("storing the resume")?;
     audit::record(
         &mut *tx,
         NewEntry::new(
-            user,
+            scope.actor_id(),
             "candidate",
             id,
             "upload_resume",
@@ -590,18 +620,16 @@ pub async fn store_pdf(
         )
         .candidate(id)
         .after(json!({"file": name, "bytes": size})),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the upload")?;
+    .await?;
     tx.commit().await.context("committing the upload")?;
     Ok(())
 }
 
 /// The PDF resume, for someone allowed to read it.
-pub async fn load_pdf(db: &Db, user: &CurrentUser, id: i64) -> AppResult<(String, Vec<u8>)> {
-    access::require_resume_reader(db, user, id).await?;
-    let row = repo::resume_pdf(db, id)
+pub async fn load_pdf(db: &Db, scope: &ResumeScope) -> AppResult<(String, Vec<u8>)> {
+    let row = repo::resume_pdf(db, scope.candidate_id())
         .await
         .context("loading the resume")?
         .ok_or(AppError::NotFound)?;

@@ -1,72 +1,55 @@
 //! Server functions for scheduling and for interviewers.
 
-use super::{InterviewDetail, Kit, MyInterviews, ScheduleFormData};
+use super::{
+    CancelInput, InterviewDetail, Kit, MyInterviews, RescheduleInput, ScheduleFormData,
+    ScheduleInput,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {super::service, crate::auth::guard::require_user, crate::endpoint, crate::state::app_state};
+use {
+    super::service, crate::access, crate::auth::guard::require_user, crate::endpoint,
+    crate::state::app_state,
+};
 
-/// What the scheduling form needs (`template_id` 0 for a free-form interview).
+/// What the scheduling form needs (`template_id` 0 for a free-form interview; `rows` how many
+/// interviewer rows to show, 0 for the default).
 #[server(endpoint = "schedule_form")]
 pub async fn schedule_form(
     application_id: i64,
     template_id: i64,
+    #[server(default)] rows: usize,
 ) -> Result<ScheduleFormData, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
+        let state = app_state()?;
+        let scope =
+            access::require_application_manager(&state.db, require_user().await?, application_id)
+                .await?;
         service::schedule_form(
-            &app_state()?.db,
-            &user,
-            application_id,
+            &state.db,
+            &scope,
             (template_id > 0).then_some(template_id),
+            rows,
+            state.now(),
         )
         .await
     })
     .await
 }
 
-/// Schedules an interview with up to four interviewers, each owning skill areas.
+/// Schedules an interview with interviewers who each own skill areas.
 #[server(endpoint = "schedule_interview")]
 pub async fn schedule_interview(
     application_id: i64,
-    #[server(default)] template_id: String,
-    title: String,
-    date: String,
-    start_time: String,
-    end_time: String,
-    timezone: String,
-    #[server(default)] location: String,
-    #[server(default)] interviewer_1: String,
-    #[server(default)] skills_1: Vec<i64>,
-    #[server(default)] interviewer_2: String,
-    #[server(default)] skills_2: Vec<i64>,
-    #[server(default)] interviewer_3: String,
-    #[server(default)] skills_3: Vec<i64>,
-    #[server(default)] interviewer_4: String,
-    #[server(default)] skills_4: Vec<i64>,
-    #[server(default)] confirm: Option<String>,
+    input: ScheduleInput,
 ) -> Result<i64, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let input = service::ScheduleInput {
-            application_id,
-            template_id: template_id.trim().parse().ok(),
-            title,
-            date,
-            start_time,
-            end_time,
-            timezone,
-            location,
-            interviewers: vec![
-                (interviewer_1, skills_1),
-                (interviewer_2, skills_2),
-                (interviewer_3, skills_3),
-                (interviewer_4, skills_4),
-            ],
-            confirmed: confirm.is_some(),
-        };
-        let id = service::schedule(&app_state()?.db, &user, &input).await?;
+        let state = app_state()?;
+        let scope =
+            access::require_application_manager(&state.db, require_user().await?, application_id)
+                .await?;
+        let id = service::schedule(&state.db, &scope, &input, state.now()).await?;
         endpoint::redirect_form_post(&format!("/applications/{application_id}?scheduled={id}"));
         Ok(id)
     })
@@ -76,43 +59,29 @@ pub async fn schedule_interview(
 #[server(endpoint = "get_interview")]
 pub async fn get_interview(id: i64) -> Result<InterviewDetail, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::detail(&app_state()?.db, &user, id).await
+        let db = app_state()?.db;
+        let scope = access::require_interview_manager(&db, require_user().await?, id).await?;
+        service::detail(&db, &scope).await
     })
     .await
 }
 
 #[server(endpoint = "reschedule_interview")]
-pub async fn reschedule_interview(
-    id: i64,
-    date: String,
-    start_time: String,
-    end_time: String,
-    timezone: String,
-    #[server(default)] location: String,
-) -> Result<(), AppError> {
+pub async fn reschedule_interview(id: i64, input: RescheduleInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::reschedule(
-            &app_state()?.db,
-            &user,
-            id,
-            &date,
-            &start_time,
-            &end_time,
-            &timezone,
-            &location,
-        )
-        .await
+        let state = app_state()?;
+        let scope = access::require_interview_manager(&state.db, require_user().await?, id).await?;
+        service::reschedule(&state.db, &scope, &input, state.now()).await
     })
     .await
 }
 
 #[server(endpoint = "cancel_interview")]
-pub async fn cancel_interview(id: i64, #[server(default)] reason: String) -> Result<(), AppError> {
+pub async fn cancel_interview(id: i64, input: CancelInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::cancel(&app_state()?.db, &user, id, &reason).await
+        let state = app_state()?;
+        let scope = access::require_interview_manager(&state.db, require_user().await?, id).await?;
+        service::cancel(&state.db, &scope, &input, state.now()).await
     })
     .await
 }
@@ -120,8 +89,9 @@ pub async fn cancel_interview(id: i64, #[server(default)] reason: String) -> Res
 #[server(endpoint = "get_my_interviews")]
 pub async fn get_my_interviews() -> Result<MyInterviews, AppError> {
     endpoint::run(async {
-        let user = require_user().await?;
-        service::my_interviews(&app_state()?.db, &user).await
+        let state = app_state()?;
+        let me = access::myself(require_user().await?);
+        service::my_interviews(&state.db, &me, state.now()).await
     })
     .await
 }
@@ -129,8 +99,10 @@ pub async fn get_my_interviews() -> Result<MyInterviews, AppError> {
 #[server(endpoint = "get_kit")]
 pub async fn get_kit(interview_id: i64) -> Result<Kit, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::kit(&app_state()?.db, &user, interview_id).await
+        let state = app_state()?;
+        let scope =
+            access::require_kit_reader(&state.db, require_user().await?, interview_id).await?;
+        service::kit(&state.db, &scope, state.now()).await
     })
     .await
 }

@@ -6,14 +6,33 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 use crate::candidates::CandidateDetail;
-use crate::openings::{PersonRef, SkillRef, Template};
+use crate::openings::Template;
+use crate::skills::SkillRef;
+use crate::users::PersonRef;
+use crate::values::Checkbox;
 use serde::{Deserialize, Serialize};
+
+crate::choice_enum! {
+    /// Whether an interview is still on.
+    pub enum InterviewStatus("interview status", "Choose a status.") {
+        Scheduled = "scheduled" / "Scheduled",
+        Cancelled = "cancelled" / "Cancelled",
+    }
+}
+
+#[cfg(feature = "ssr")]
+crate::text_enum_column!(InterviewStatus);
+
+/// The most interviewers one interview may have (and the most rows the form offers).
+pub const MAX_INTERVIEWERS: usize = 8;
+/// How many interviewer rows the scheduling form shows unless asked for more.
+pub const DEFAULT_INTERVIEWER_ROWS: usize = 4;
 
 /// An interviewer in an interview, with the skill areas they own in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +109,8 @@ pub struct ScheduleFormData {
     /// The loop so far (interviews in this stage).
     pub current_loop: Vec<InterviewLine>,
     pub coverage: LoopCoverage,
+    /// How many interviewer rows the form shows.
+    pub rows: usize,
 }
 
 /// The interview page for the hiring manager (reschedule, cancel, history).
@@ -143,5 +164,48 @@ pub struct Kit {
     pub schedule: Vec<InterviewLine>,
 }
 
-/// How many interviewer rows the scheduling form shows.
-pub const INTERVIEWER_ROWS_UI: usize = 4;
+/// One interviewer row of the scheduling form: who, and which skill areas they own.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InterviewerInput {
+    /// A user id as chosen in the picker (empty: the row is not used).
+    pub user_id: String,
+    pub skills: Vec<i64>,
+}
+
+/// What the scheduling form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScheduleInput {
+    /// The stage's interview template this interview comes from (empty: a free-form one).
+    pub template_id: String,
+    pub title: String,
+    /// `YYYY-MM-DD`, `HH:MM` and `HH:MM` in `timezone` (an IANA name).
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub timezone: String,
+    /// A room or a video link.
+    pub location: String,
+    pub interviewers: Vec<InterviewerInput>,
+    /// The scheduler read the loop's warnings and saves anyway.
+    pub confirm: Checkbox,
+}
+
+/// What the reschedule form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RescheduleInput {
+    pub date: String,
+    pub start_time: String,
+    pub end_time: String,
+    pub timezone: String,
+    pub location: String,
+}
+
+/// What the cancel form sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CancelInput {
+    pub reason: String,
+}

@@ -6,16 +6,17 @@ use super::api::{
 };
 use super::{
     InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews, ScheduleFormData,
+    MAX_INTERVIEWERS,
 };
 use crate::audit::pages::AuditTable;
 use crate::components::{
-    action_error, field_error, loaded, FormError, SelectField, TextArea, TextField,
+    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
+    SelectField, SkillChecks, TextArea, TextField,
 };
 use crate::error::AppError;
-use crate::openings::pages::route_id;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 /// How a loop covers the opening's required skill areas.
 #[component]
@@ -102,33 +103,27 @@ fn tz_options(names: &[String]) -> Vec<(String, String)> {
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let query = use_query_map();
-    let template = move || {
+    let number = move |key: &str| {
         query
             .read()
-            .get("template")
+            .get(key)
             .and_then(|t| t.parse::<i64>().ok())
             .unwrap_or(0)
     };
     let data = Resource::new(
         {
             let id = id.clone();
-            move || (id(), template())
+            move || (id(), number("template"), number("rows"))
         },
-        |(id, template)| schedule_form(id, template),
+        |(id, template, rows)| schedule_form(id, template, usize::try_from(rows).unwrap_or(0)),
     );
     let schedule = ServerAction::<ScheduleInterview>::new();
     let error = action_error(schedule);
-    let navigate = use_navigate();
     let app_id = id.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(interview)) = schedule.value().get() {
-            navigate(
-                &format!("/applications/{}?scheduled={interview}", app_id()),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
+    use_navigate_on_success(schedule, move |interview| {
+        Some(format!("/applications/{}?scheduled={interview}", app_id()))
     });
     view! {
         <Title text="Schedule an interview · Hireloop" />
@@ -183,21 +178,21 @@ fn ScheduleForm(
                     })
             }}
             <input type="hidden" name="application_id" value=data.application_id />
-            <input type="hidden" name="template_id" value=data.template.as_ref().map(|t| t.id.to_string()).unwrap_or_default() />
+            <input type="hidden" name="input[template_id]" value=data.template.as_ref().map(|t| t.id.to_string()).unwrap_or_default() />
             <TextField
                 label="Interview title"
-                name="title"
+                name="input[title]"
                 value=data.template.as_ref().map(|t| t.name.clone())
                 error=field_error(error, "title")
             />
             <div class="row">
-                <TextField label="Date" name="date" kind="date" value=data.date.clone() error=field_error(error, "date") />
-                <TextField label="Starts at" name="start_time" kind="time" value=data.start_time.clone() error=field_error(error, "start_time") />
-                <TextField label="Ends at" name="end_time" kind="time" value=data.end_time.clone() error=field_error(error, "end_time") />
+                <TextField label="Date" name="input[date]" kind="date" value=data.date.clone() error=field_error(error, "date") />
+                <TextField label="Starts at" name="input[start_time]" kind="time" value=data.start_time.clone() error=field_error(error, "start_time") />
+                <TextField label="Ends at" name="input[end_time]" kind="time" value=data.end_time.clone() error=field_error(error, "end_time") />
             </div>
             <SelectField
                 label="Time zone of these times"
-                name="timezone"
+                name="input[timezone]"
                 options=tz_options(&data.timezones)
                 selected=data.timezone.clone()
                 hint="Everyone sees the interview in their own time zone."
@@ -205,48 +200,51 @@ fn ScheduleForm(
             />
             <TextField
                 label="Place or video link"
-                name="location"
+                name="input[location]"
                 error=field_error(error, "location")
             />
-            {(1..=super::INTERVIEWER_ROWS_UI)
-                .map(|row| {
-                    let skills = if row == 1 { template_skills.clone() } else { Vec::new() };
-                    let areas = data.skill_areas.clone();
-                    let people = data.people.clone();
-                    let interviewer_field: &'static str = ["interviewer_1", "interviewer_2", "interviewer_3", "interviewer_4"][row - 1];
-                    let skills_field: &'static str = ["skills_1", "skills_2", "skills_3", "skills_4"][row - 1];
+            {(0..data.rows)
+                .map(|index| {
+                    let row = index + 1;
+                    let skills = if index == 0 { template_skills.clone() } else { Vec::new() };
+                    let user_error = field_error(error, format!("interviewers.{index}.user_id"));
+                    let skills_error = field_error(error, format!("interviewers.{index}.skills"));
                     view! {
                         <fieldset class="interviewer-row">
                             <legend>{format!("Interviewer {row}")}</legend>
                             <SelectField
                                 label=format!("Interviewer {row}")
-                                name=interviewer_field
+                                name=format!("input[interviewers][{index}][user_id]")
+                                id=format!("interviewer-{row}")
                                 placeholder="Nobody"
-                                options=people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect()
-                                error=field_error(error, interviewer_field)
+                                options=data.people.iter().map(|p| (p.id.to_string(), p.name.clone())).collect()
+                                error=user_error
                             />
-                            <div class="checks" role="group" aria-label=format!("Skill areas interviewer {row} owns")>
-                                {areas
-                                    .iter()
-                                    .map(|a| {
-                                        let id = format!("row-{row}-skill-{}", a.id);
-                                        let for_id = id.clone();
-                                        view! {
-                                            <label class="choice" for=for_id>
-                                                <input id=id type="checkbox" name=format!("{skills_field}[]") value=a.id checked=skills.contains(&a.id) prop:checked=skills.contains(&a.id) />
-                                                {format!("{} (interviewer {row})", a.name)}
-                                            </label>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </div>
-                            {move || field_error(error, skills_field).get().map(|m| view! { <p class="field-error">{m}</p> })}
+                            <SkillChecks
+                                legend=format!("Skill areas interviewer {row} owns")
+                                name=format!("input[interviewers][{index}][skills]")
+                                options=data.skill_areas.clone()
+                                checked=skills
+                                error=skills_error
+                                id_prefix=format!("row-{row}-skill")
+                                label_suffix=format!(" (interviewer {row})")
+                            />
                         </fieldset>
                     }
                 })
                 .collect_view()}
+            {(data.rows < MAX_INTERVIEWERS)
+                .then(|| {
+                    let more = format!(
+                        "/applications/{}/schedule?template={}&rows={}",
+                        data.application_id,
+                        data.template.as_ref().map_or(0, |t| t.id),
+                        data.rows + 1
+                    );
+                    view! { <p><a href=more>"Add another interviewer row"</a></p> }
+                })}
             <label class="choice">
-                <input type="checkbox" name="confirm" value="yes" />
+                <input type="checkbox" name="input[confirm]" value="on" />
                 "Schedule even if the loop misses a required skill area or has two owners for one"
             </label>
             <div class="actions">
@@ -258,7 +256,7 @@ fn ScheduleForm(
 
 #[component]
 pub fn InterviewPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let reschedule = ServerAction::<RescheduleInterview>::new();
     let cancel = ServerAction::<CancelInterview>::new();
     let detail = Resource::new(
@@ -299,13 +297,13 @@ pub fn InterviewPage() -> impl IntoView {
                                             <ActionForm action=reschedule attr:class="form" attr:novalidate=true>
                                                 <FormError error=reschedule_error />
                                                 <input type="hidden" name="id" value=id />
-                                                <TextField label="New date" name="date" kind="date" value=d.date.clone() error=field_error(reschedule_error, "date") />
+                                                <TextField label="New date" name="input[date]" kind="date" value=d.date.clone() error=field_error(reschedule_error, "date") />
                                                 <div class="row">
-                                                    <TextField label="New start" name="start_time" kind="time" value=d.start_time.clone() error=field_error(reschedule_error, "start_time") />
-                                                    <TextField label="New end" name="end_time" kind="time" value=d.end_time.clone() error=field_error(reschedule_error, "end_time") />
+                                                    <TextField label="New start" name="input[start_time]" kind="time" value=d.start_time.clone() error=field_error(reschedule_error, "start_time") />
+                                                    <TextField label="New end" name="input[end_time]" kind="time" value=d.end_time.clone() error=field_error(reschedule_error, "end_time") />
                                                 </div>
-                                                <SelectField label="Time zone of the new times" name="timezone" options=tz_options(&d.timezones) selected=d.timezone.clone() error=field_error(reschedule_error, "timezone") />
-                                                <TextField label="New place or video link" name="location" value=d.line.location.clone() error=field_error(reschedule_error, "location") />
+                                                <SelectField label="Time zone of the new times" name="input[timezone]" options=tz_options(&d.timezones) selected=d.timezone.clone() error=field_error(reschedule_error, "timezone") />
+                                                <TextField label="New place or video link" name="input[location]" value=d.line.location.clone() error=field_error(reschedule_error, "location") />
                                                 <button type="submit">"Reschedule interview"</button>
                                             </ActionForm>
                                         </section>
@@ -314,7 +312,7 @@ pub fn InterviewPage() -> impl IntoView {
                                             <ActionForm action=cancel attr:class="form" attr:novalidate=true>
                                                 <FormError error=cancel_error />
                                                 <input type="hidden" name="id" value=id />
-                                                <TextArea label="Why is it cancelled?" name="reason" rows=3 error=field_error(cancel_error, "reason") />
+                                                <TextArea label="Why is it cancelled?" name="input[reason]" rows=3 error=field_error(cancel_error, "reason") />
                                                 <button type="submit" class="danger">"Cancel interview"</button>
                                             </ActionForm>
                                         </section>
@@ -395,7 +393,7 @@ fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoV
 
 #[component]
 pub fn KitPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let kit = Resource::new(id, get_kit);
     view! {
         <Title text="Interview kit · Hireloop" />

@@ -1,25 +1,24 @@
 //! SQL for interviews and interviewer assignments.
 
+use super::InterviewStatus;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
 #[derive(Debug, Clone, FromRow)]
 pub struct InterviewRow {
     pub id: i64,
-    pub application_id: i64,
     pub stage_id: i64,
-    pub template_id: Option<i64>,
     pub title: String,
     pub starts_at: i64,
     pub duration_minutes: i64,
     pub ends_at: i64,
     pub location: String,
-    pub status: String,
+    pub status: InterviewStatus,
     pub cancel_reason: Option<String>,
 }
 
 const SELECT: &str =
-    "SELECT i.id, i.application_id, i.stage_id, i.template_id, i.title, i.starts_at, \
+    "SELECT i.id, i.stage_id, i.title, i.starts_at, \
      i.duration_minutes, i.ends_at, i.location, i.status, i.cancel_reason FROM interviews i";
 
 #[tracing::instrument(skip(db))]
@@ -54,7 +53,7 @@ pub struct NewInterview<'a> {
     pub starts_at: i64,
     pub duration_minutes: i64,
     pub location: &'a str,
-    pub scheduled_by: i64,
+    pub scheduled_by: Option<i64>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -250,7 +249,7 @@ pub struct MyInterviewRow {
     pub starts_at: i64,
     pub ends_at: i64,
     pub location: String,
-    pub status: String,
+    pub status: InterviewStatus,
 }
 
 /// The user's own interviews (never one of an internal candidate they manage).
@@ -345,6 +344,54 @@ pub async fn interviewer_names_for_opening<'c>(
         "SELECT ia.interview_id, u.name FROM interview_assignments ia JOIN users u ON u.id = ia.user_id \
          JOIN interviews i ON i.id = ia.interview_id JOIN applications a ON a.id = i.application_id \
          WHERE a.opening_id = $1 AND i.status = 'scheduled' ORDER BY u.name",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+/// An assignment in the current-stage loop of an active application of an opening.
+#[derive(Debug, Clone, FromRow)]
+pub struct LoopMemberRow {
+    pub application_id: i64,
+    pub assignment_id: i64,
+    pub user_id: i64,
+    pub name: String,
+}
+
+/// Who is in the (not cancelled) current-stage loops of an opening's active applications.
+#[tracing::instrument(skip(db))]
+pub async fn loop_members_of_opening<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<LoopMemberRow>> {
+    sqlx::query_as(
+        "SELECT i.application_id, ia.id AS assignment_id, ia.user_id, u.name \
+         FROM interview_assignments ia JOIN users u ON u.id = ia.user_id \
+         JOIN interviews i ON i.id = ia.interview_id \
+         JOIN applications a ON a.id = i.application_id \
+         WHERE a.opening_id = $1 AND a.status = 'active' AND i.stage_id = a.stage_id \
+         AND i.status = 'scheduled' ORDER BY ia.id",
+    )
+    .bind(opening_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The skill areas of the assignments [`loop_members_of_opening`] returns.
+#[tracing::instrument(skip(db))]
+pub async fn loop_skills_of_opening<'c>(
+    db: impl AnyExecutor<'c>,
+    opening_id: i64,
+) -> sqlx::Result<Vec<AssignmentSkillRow>> {
+    sqlx::query_as(
+        "SELECT asa.assignment_id, s.id AS skill_id, s.name FROM assignment_skill_areas asa \
+         JOIN skill_areas s ON s.id = asa.skill_area_id \
+         JOIN interview_assignments ia ON ia.id = asa.assignment_id \
+         JOIN interviews i ON i.id = ia.interview_id \
+         JOIN applications a ON a.id = i.application_id \
+         WHERE a.opening_id = $1 AND a.status = 'active' AND i.stage_id = a.stage_id \
+         AND i.status = 'scheduled' ORDER BY lower(s.name)",
     )
     .bind(opening_id)
     .fetch_all(db)

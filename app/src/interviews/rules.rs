@@ -2,7 +2,7 @@
 //! area owned by someone, no skill area owned twice.
 
 use super::LoopCoverage;
-use crate::openings::SkillRef;
+use crate::skills::SkillRef;
 use std::collections::BTreeMap;
 
 /// A booked time of one interviewer.

@@ -1,24 +1,31 @@
 //! Server functions for openings and their plans.
 
-use super::{OpeningDetail, OpeningFormData, OpeningSummary, PlanData};
+use super::{
+    CopyPlanInput, OpeningDetail, OpeningFormData, OpeningInput, OpeningSummary, PlanData,
+    StageInput, TemplateInput,
+};
 use crate::audit::AuditEntryView;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service, crate::access, crate::auth::guard::require_user, crate::endpoint,
+    super::{service, Direction},
+    crate::access,
+    crate::auth::guard::require_user,
+    crate::endpoint,
     crate::state::app_state,
 };
 
-/// Openings the user manages (every opening for admins).
+/// Openings the user manages (every opening for admins), and whether they may open one.
 #[server(endpoint = "list_openings")]
 pub async fn list_openings() -> Result<(Vec<OpeningSummary>, bool), AppError> {
     endpoint::run(async {
         let user = require_user().await?;
         let db = app_state()?.db;
-        let can_create = access::require_planner(&db, &user).await.is_ok();
-        Ok((service::list(&db, &user).await?, can_create))
+        let can_create = access::require_planner(&db, user.clone()).await.is_ok();
+        let openings = service::list(&db, &access::myself(user)).await?;
+        Ok((openings, can_create))
     })
     .await
 }
@@ -26,10 +33,9 @@ pub async fn list_openings() -> Result<(Vec<OpeningSummary>, bool), AppError> {
 #[server(endpoint = "get_opening")]
 pub async fn get_opening(id: i64) -> Result<OpeningDetail, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
         let db = app_state()?.db;
-        access::require_opening_manager(&db, &user, id).await?;
-        service::detail(&db, id).await
+        let scope = access::require_opening_manager(&db, require_user().await?, id).await?;
+        service::detail(&db, &scope).await
     })
     .await
 }
@@ -39,58 +45,24 @@ pub async fn get_opening(id: i64) -> Result<OpeningDetail, AppError> {
 pub async fn opening_form(id: i64) -> Result<OpeningFormData, AppError> {
     endpoint::run(async move {
         let user = require_user().await?;
-        service::form_data(&app_state()?.db, &user, (id > 0).then_some(id)).await
+        let db = app_state()?.db;
+        if id > 0 {
+            let scope = access::require_opening_manager(&db, user, id).await?;
+            service::edit_form(&db, &scope).await
+        } else {
+            let planner = access::require_planner(&db, user).await?;
+            service::new_form(&db, &planner).await
+        }
     })
     .await
 }
 
-#[cfg(feature = "ssr")]
-fn input(
-    title: String,
-    team: String,
-    level: String,
-    location: String,
-    description: String,
-    hiring_manager_id: String,
-    status: String,
-    skills: Vec<i64>,
-) -> service::OpeningInput {
-    service::OpeningInput {
-        title,
-        team,
-        level,
-        location,
-        description,
-        hiring_manager_id,
-        status,
-        skills,
-    }
-}
-
 #[server(endpoint = "create_opening")]
-pub async fn create_opening(
-    title: String,
-    team: String,
-    level: String,
-    location: String,
-    #[server(default)] description: String,
-    hiring_manager_id: String,
-    status: String,
-    #[server(default)] skills: Vec<i64>,
-) -> Result<i64, AppError> {
+pub async fn create_opening(input: OpeningInput) -> Result<i64, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let input = input(
-            title,
-            team,
-            level,
-            location,
-            description,
-            hiring_manager_id,
-            status,
-            skills,
-        );
-        let id = service::create(&app_state()?.db, &user, &input).await?;
+        let state = app_state()?;
+        let planner = access::require_planner(&state.db, require_user().await?).await?;
+        let id = service::create(&state.db, &planner, &input, state.now()).await?;
         endpoint::redirect_form_post(&format!("/openings/{id}/plan"));
         Ok(id)
     })
@@ -98,30 +70,11 @@ pub async fn create_opening(
 }
 
 #[server(endpoint = "update_opening")]
-pub async fn update_opening(
-    id: i64,
-    title: String,
-    team: String,
-    level: String,
-    location: String,
-    #[server(default)] description: String,
-    hiring_manager_id: String,
-    status: String,
-    #[server(default)] skills: Vec<i64>,
-) -> Result<(), AppError> {
+pub async fn update_opening(id: i64, input: OpeningInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let input = input(
-            title,
-            team,
-            level,
-            location,
-            description,
-            hiring_manager_id,
-            status,
-            skills,
-        );
-        service::update(&app_state()?.db, &user, id, &input).await?;
+        let state = app_state()?;
+        let scope = access::require_opening_manager(&state.db, require_user().await?, id).await?;
+        service::update(&state.db, &scope, &input, state.now()).await?;
         endpoint::redirect_form_post(&format!("/openings/{id}"));
         Ok(())
     })
@@ -131,50 +84,30 @@ pub async fn update_opening(
 #[server(endpoint = "get_plan")]
 pub async fn get_plan(opening_id: i64) -> Result<PlanData, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::plan_data(&app_state()?.db, &user, opening_id).await
+        let db = app_state()?.db;
+        let scope = access::require_opening_manager(&db, require_user().await?, opening_id).await?;
+        service::plan_data(&db, &scope).await
     })
     .await
 }
 
 #[server(endpoint = "add_stage")]
-pub async fn add_stage(
-    opening_id: i64,
-    name: String,
-    kind: String,
-    skip_for_internal: Option<String>,
-) -> Result<i64, AppError> {
+pub async fn add_stage(opening_id: i64, input: StageInput) -> Result<i64, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::add_stage(
-            &app_state()?.db,
-            &user,
-            opening_id,
-            &name,
-            &kind,
-            skip_for_internal.is_some(),
-        )
-        .await
+        let state = app_state()?;
+        let scope =
+            access::require_opening_manager(&state.db, require_user().await?, opening_id).await?;
+        service::add_stage(&state.db, &scope, &input, state.now()).await
     })
     .await
 }
 
 #[server(endpoint = "update_stage")]
-pub async fn update_stage(
-    stage_id: i64,
-    name: String,
-    skip_for_internal: Option<String>,
-) -> Result<(), AppError> {
+pub async fn update_stage(stage_id: i64, input: StageInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::update_stage(
-            &app_state()?.db,
-            &user,
-            stage_id,
-            &name,
-            skip_for_internal.is_some(),
-        )
-        .await
+        let state = app_state()?;
+        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::update_stage(&state.db, &stage, &input, state.now()).await
     })
     .await
 }
@@ -182,8 +115,11 @@ pub async fn update_stage(
 #[server(endpoint = "move_stage")]
 pub async fn move_stage(stage_id: i64, direction: String) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::move_stage(&app_state()?.db, &user, stage_id, direction == "up").await
+        let state = app_state()?;
+        let direction =
+            Direction::parse(&direction).map_err(|m| AppError::invalid("direction", m))?;
+        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::move_stage(&state.db, &stage, direction, state.now()).await
     })
     .await
 }
@@ -191,30 +127,19 @@ pub async fn move_stage(stage_id: i64, direction: String) -> Result<(), AppError
 #[server(endpoint = "delete_stage")]
 pub async fn delete_stage(stage_id: i64) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::delete_stage(&app_state()?.db, &user, stage_id).await
+        let state = app_state()?;
+        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::delete_stage(&state.db, &stage, state.now()).await
     })
     .await
 }
 
 #[server(endpoint = "add_template")]
-pub async fn add_template(
-    stage_id: i64,
-    name: String,
-    duration_minutes: String,
-    #[server(default)] skills: Vec<i64>,
-) -> Result<i64, AppError> {
+pub async fn add_template(stage_id: i64, input: TemplateInput) -> Result<i64, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::add_template(
-            &app_state()?.db,
-            &user,
-            stage_id,
-            &name,
-            &duration_minutes,
-            &skills,
-        )
-        .await
+        let state = app_state()?;
+        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::add_template(&state.db, &stage, &input, state.now()).await
     })
     .await
 }
@@ -222,21 +147,21 @@ pub async fn add_template(
 #[server(endpoint = "delete_template")]
 pub async fn delete_template(template_id: i64) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::delete_template(&app_state()?.db, &user, template_id).await
+        let state = app_state()?;
+        let template =
+            service::managed_template(&state.db, require_user().await?, template_id).await?;
+        service::delete_template(&state.db, &template, state.now()).await
     })
     .await
 }
 
 #[server(endpoint = "copy_plan")]
-pub async fn copy_plan(opening_id: i64, source_id: String) -> Result<(), AppError> {
+pub async fn copy_plan(opening_id: i64, input: CopyPlanInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        let source_id = source_id
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("source_id", "Choose an opening to copy from."))?;
-        service::copy_plan(&app_state()?.db, &user, opening_id, source_id).await
+        let state = app_state()?;
+        let scope =
+            access::require_opening_manager(&state.db, require_user().await?, opening_id).await?;
+        service::copy_plan(&state.db, &scope, &input, state.now()).await
     })
     .await
 }
@@ -245,10 +170,9 @@ pub async fn copy_plan(opening_id: i64, source_id: String) -> Result<(), AppErro
 #[server(endpoint = "opening_audit")]
 pub async fn opening_audit(opening_id: i64) -> Result<Vec<AuditEntryView>, AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
         let db = app_state()?.db;
-        access::require_opening_manager(&db, &user, opening_id).await?;
-        crate::audit::service::for_opening(&db, &user, opening_id).await
+        let scope = access::require_opening_manager(&db, require_user().await?, opening_id).await?;
+        crate::audit::service::for_opening(&db, &scope).await
     })
     .await
 }

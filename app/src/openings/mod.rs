@@ -7,98 +7,48 @@ pub mod api;
 pub mod pages;
 pub mod plan;
 #[cfg(feature = "ssr")]
-pub mod repo;
+mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-use crate::skills::SkillArea;
+use crate::skills::{SkillArea, SkillRef};
+use crate::users::PersonRef;
+use crate::values::Checkbox;
 use serde::{Deserialize, Serialize};
 
-/// Where an opening is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OpeningStatus {
-    Draft,
-    Open,
-    OnHold,
-    Closed,
-}
-
-impl OpeningStatus {
-    pub const ALL: [Self; 4] = [Self::Draft, Self::Open, Self::OnHold, Self::Closed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Open => "open",
-            Self::OnHold => "on_hold",
-            Self::Closed => "closed",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Draft => "Draft",
-            Self::Open => "Open",
-            Self::OnHold => "On hold",
-            Self::Closed => "Closed",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| "Choose a status: draft, open, on hold or closed.".to_owned())
+crate::choice_enum! {
+    /// Where an opening is in its life.
+    pub enum OpeningStatus("opening status", "Choose a status: draft, open, on hold or closed.") {
+        Draft = "draft" / "Draft",
+        Open = "open" / "Open",
+        OnHold = "on_hold" / "On hold",
+        Closed = "closed" / "Closed",
     }
 }
 
-/// What happens in a stage of the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum StageKind {
-    /// Someone reads the application; no interviews.
-    Review,
-    /// Interviews are scheduled from the stage's templates.
-    Interview,
-    /// The team meets to decide.
-    Debrief,
-    Offer,
-}
-
-impl StageKind {
-    pub const ALL: [Self; 4] = [Self::Review, Self::Interview, Self::Debrief, Self::Offer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Review => "review",
-            Self::Interview => "interview",
-            Self::Debrief => "debrief",
-            Self::Offer => "offer",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Review => "Review",
-            Self::Interview => "Interviews",
-            Self::Debrief => "Debrief",
-            Self::Offer => "Offer",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == raw.trim())
-            .ok_or_else(|| "Choose what happens in this stage.".to_owned())
+crate::choice_enum! {
+    /// What happens in a stage of the plan.
+    pub enum StageKind("stage kind", "Choose what happens in this stage.") {
+        /// Someone reads the application; no interviews.
+        Review = "review" / "Review",
+        /// Interviews are scheduled from the stage's templates.
+        Interview = "interview" / "Interviews",
+        /// The team meets to decide.
+        Debrief = "debrief" / "Debrief",
+        Offer = "offer" / "Offer",
     }
 }
 
-/// A skill area by id and name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SkillRef {
-    pub id: i64,
-    pub name: String,
+crate::choice_enum! {
+    /// Which way a stage moves in the plan.
+    pub enum Direction("direction", "Choose up or down.") {
+        Up = "up" / "Up",
+        Down = "down" / "Down",
+    }
 }
+
+#[cfg(feature = "ssr")]
+crate::text_enum_column!(OpeningStatus, StageKind);
 
 /// An interview in an interview stage's template list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -154,13 +104,6 @@ pub struct OpeningDetail {
     pub uncovered_by_plan: Vec<SkillRef>,
 }
 
-/// A person who can be picked (hiring manager, interviewer).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonRef {
-    pub id: i64,
-    pub name: String,
-}
-
 /// What the opening form needs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpeningFormData {
@@ -181,4 +124,50 @@ pub struct PlanData {
     pub copy_sources: Vec<PersonRef>,
     /// Applications exist, so stages cannot be replaced wholesale.
     pub has_applications: bool,
+}
+
+/// What the opening form sends (new and edit).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OpeningInput {
+    pub title: String,
+    pub team: String,
+    pub level: String,
+    pub location: String,
+    /// Markdown.
+    pub description: String,
+    /// A user id, as chosen in the picker.
+    pub hiring_manager_id: String,
+    /// `draft`, `open`, `on_hold` or `closed`.
+    pub status: String,
+    /// The required skill areas.
+    pub skills: Vec<i64>,
+}
+
+/// What the stage forms send (adding a stage, or renaming one; `kind` is only read when
+/// adding).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageInput {
+    pub name: String,
+    /// `review`, `interview`, `debrief` or `offer`.
+    pub kind: String,
+    pub skip_for_internal: Checkbox,
+}
+
+/// What the form for an interview template in a stage sends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TemplateInput {
+    pub name: String,
+    /// Whole minutes, as typed.
+    pub duration_minutes: String,
+    pub skills: Vec<i64>,
+}
+
+/// What the "copy a plan" form sends: the opening to copy from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CopyPlanInput {
+    pub source_id: String,
 }

@@ -4,24 +4,13 @@ use super::api::{get_opening, list_openings, opening_form, CreateOpening, Update
 use super::{OpeningDetail, OpeningFormData, OpeningStatus, OpeningSummary, StageKind};
 use crate::applications::pages::BoardView;
 use crate::components::{
-    action_error, field_error, loaded, FormError, SelectField, TextArea, TextField,
+    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
+    SelectField, SkillChecks, TextArea, TextField,
 };
 use crate::error::AppError;
-use crate::skills::SkillArea;
+use crate::skills;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
-
-pub(crate) fn route_id(name: &'static str) -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
-    let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get(name)
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
-}
 
 #[component]
 pub fn OpeningsPage() -> impl IntoView {
@@ -92,48 +81,6 @@ fn OpeningsTable(openings: Vec<OpeningSummary>) -> impl IntoView {
     }
 }
 
-/// Skill-area checkboxes named `skills[]`.
-#[component]
-pub fn SkillChecks(
-    #[prop(into)] legend: String,
-    #[prop(into)] name: String,
-    areas: Vec<SkillArea>,
-    checked: Vec<i64>,
-    #[prop(into)] error: Signal<Option<String>>,
-    #[prop(into, optional)] id_prefix: Option<String>,
-) -> impl IntoView {
-    let prefix = id_prefix.unwrap_or_else(|| name.replace(['[', ']'], ""));
-    view! {
-        <fieldset class="checks-group" class:has-error=move || error.get().is_some()>
-            <legend>{legend}</legend>
-            <div class="checks">
-                {areas
-                    .into_iter()
-                    .filter(|a| !a.archived || checked.contains(&a.id))
-                    .map(|a| {
-                        let id = format!("{prefix}-{}", a.id);
-                        let for_id = id.clone();
-                        view! {
-                            <label class="choice" for=for_id>
-                                <input
-                                    id=id
-                                    type="checkbox"
-                                    name=format!("{name}[]")
-                                    value=a.id
-                                    checked=checked.contains(&a.id)
-                                    prop:checked=checked.contains(&a.id)
-                                />
-                                {a.name}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </div>
-            {move || error.get().map(|m| view! { <p class="field-error">{m}</p> })}
-        </fieldset>
-    }
-}
-
 #[component]
 fn OpeningFields(data: OpeningFormData, error: Signal<Option<AppError>>) -> impl IntoView {
     let o = data.opening.clone();
@@ -151,15 +98,15 @@ fn OpeningFields(data: OpeningFormData, error: Signal<Option<AppError>>) -> impl
         .collect();
     view! {
         <FormError error=error />
-        <TextField label="Role title" name="title" value=value(|o| o.title.clone()) error=field_error(error, "title") />
+        <TextField label="Role title" name="input[title]" value=value(|o| o.title.clone()) error=field_error(error, "title") />
         <div class="row">
-            <TextField label="Team" name="team" value=value(|o| o.team.clone()) error=field_error(error, "team") />
-            <TextField label="Level" name="level" value=value(|o| o.level.clone()) error=field_error(error, "level") />
-            <TextField label="Location" name="location" value=value(|o| o.location.clone()) error=field_error(error, "location") />
+            <TextField label="Team" name="input[team]" value=value(|o| o.team.clone()) error=field_error(error, "team") />
+            <TextField label="Level" name="input[level]" value=value(|o| o.level.clone()) error=field_error(error, "level") />
+            <TextField label="Location" name="input[location]" value=value(|o| o.location.clone()) error=field_error(error, "location") />
         </div>
         <TextArea
             label="Description (Markdown)"
-            name="description"
+            name="input[description]"
             rows=8
             value=value(|o| o.description.clone())
             error=field_error(error, "description")
@@ -167,14 +114,14 @@ fn OpeningFields(data: OpeningFormData, error: Signal<Option<AppError>>) -> impl
         <div class="row">
             <SelectField
                 label="Hiring manager"
-                name="hiring_manager_id"
+                name="input[hiring_manager_id]"
                 options=managers
                 selected=manager.to_string()
                 error=field_error(error, "hiring_manager_id")
             />
             <SelectField
                 label="Status"
-                name="status"
+                name="input[status]"
                 options=OpeningStatus::ALL.iter().map(|s| (s.as_str().to_owned(), s.label().to_owned())).collect()
                 selected=o.as_ref().map_or("open", |o| o.status.as_str()).to_owned()
                 error=field_error(error, "status")
@@ -182,10 +129,11 @@ fn OpeningFields(data: OpeningFormData, error: Signal<Option<AppError>>) -> impl
         </div>
         <SkillChecks
             legend="Required skill areas (the loop should cover each of them)"
-            name="skills"
-            areas=data.skill_areas.clone()
+            name="input[skills]"
+            options=skills::choices(&data.skill_areas, &checked)
             checked
             error=field_error(error, "skills")
+            id_prefix="required-skill"
         />
     }
 }
@@ -195,15 +143,7 @@ pub fn NewOpeningPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| opening_form(0));
     let create = ServerAction::<CreateOpening>::new();
     let error = action_error(create);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = create.value().get() {
-            navigate(
-                &format!("/openings/{id}/plan"),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-    });
+    use_navigate_on_success(create, |id| Some(format!("/openings/{id}/plan")));
     view! {
         <Title text="New opening · Hireloop" />
         <section class="page narrow">
@@ -230,20 +170,12 @@ pub fn NewOpeningPage() -> impl IntoView {
 
 #[component]
 pub fn EditOpeningPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let data = Resource::new(id.clone(), opening_form);
     let update = ServerAction::<UpdateOpening>::new();
     let error = action_error(update);
-    let navigate = use_navigate();
     let back = id.clone();
-    Effect::new(move |_| {
-        if let Some(Ok(())) = update.value().get() {
-            navigate(
-                &format!("/openings/{}", back()),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-    });
+    use_navigate_on_success(update, move |()| Some(format!("/openings/{}", back())));
     view! {
         <Title text="Edit opening · Hireloop" />
         <section class="page narrow">
@@ -273,7 +205,7 @@ pub fn EditOpeningPage() -> impl IntoView {
 /// The opening: details, plan summary, coverage, board and upcoming interviews.
 #[component]
 pub fn OpeningPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let opening = Resource::new(id.clone(), get_opening);
     view! {
         <Title text="Opening · Hireloop" />

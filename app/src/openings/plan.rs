@@ -4,9 +4,11 @@
 use super::api::{
     get_plan, AddStage, AddTemplate, CopyPlan, DeleteStage, DeleteTemplate, MoveStage, UpdateStage,
 };
-use super::pages::{route_id, SkillChecks};
 use super::{PlanData, Stage, StageKind};
-use crate::components::{action_error, field_error, loaded, FormError, SelectField, TextField};
+use crate::components::{
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks,
+    TextField,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -38,7 +40,7 @@ impl PlanActions {
 
 #[component]
 pub fn PlanPage() -> impl IntoView {
-    let id = route_id("id");
+    let id = use_route_id("id");
     let actions = PlanActions {
         add_stage: ServerAction::new(),
         update_stage: ServerAction::new(),
@@ -107,10 +109,10 @@ fn PlanEditor(data: PlanData, actions: PlanActions) -> impl IntoView {
                 <FormError error=add_error />
                 <input type="hidden" name="opening_id" value=opening_id />
                 <div class="row">
-                    <TextField label="Stage name" name="name" id="new-stage-name" error=field_error(add_error, "name") />
+                    <TextField label="Stage name" name="input[name]" id="new-stage-name" error=field_error(add_error, "name") />
                     <SelectField
                         label="What happens in it"
-                        name="kind"
+                        name="input[kind]"
                         id="new-stage-kind"
                         options=StageKind::ALL.iter().map(|k| (k.as_str().to_owned(), k.label().to_owned())).collect()
                         selected="interview".to_owned()
@@ -118,7 +120,7 @@ fn PlanEditor(data: PlanData, actions: PlanActions) -> impl IntoView {
                     />
                 </div>
                 <label class="choice">
-                    <input type="checkbox" name="skip_for_internal" value="on" />
+                    <input type="checkbox" name="input[skip_for_internal]" value="on" />
                     "Internal candidates skip this stage"
                 </label>
                 <div class="actions">
@@ -137,7 +139,7 @@ fn PlanEditor(data: PlanData, actions: PlanActions) -> impl IntoView {
                             <input type="hidden" name="opening_id" value=opening_id />
                             <SelectField
                                 label="Copy the plan of"
-                                name="source_id"
+                                name="input[source_id]"
                                 options=data.copy_sources.iter().map(|o| (o.id.to_string(), o.name.clone())).collect()
                                 error=field_error(copy_error, "source_id")
                             />
@@ -214,13 +216,13 @@ fn StageEditor(
                     <div class="row">
                         <TextField
                             label=format!("Interview name ({name})")
-                            name="name"
+                            name="input[name]"
                             id=format!("template-{sid}-name")
                             error=field_error(template_error, "name")
                         />
                         <TextField
                             label=format!("Length in minutes ({name})")
-                            name="duration_minutes"
+                            name="input[duration_minutes]"
                             kind="number"
                             id=format!("template-{sid}-duration")
                             value="45".to_owned()
@@ -229,9 +231,9 @@ fn StageEditor(
                     </div>
                     <SkillChecks
                         legend="Skill areas this interview covers"
-                        name="skills"
+                        name="input[skills]"
                         id_prefix=format!("template-{sid}-skill")
-                        areas=areas
+                        options=crate::skills::choices(&areas, &[])
                         checked=Vec::new()
                         error=field_error(template_error, "skills")
                     />
@@ -250,9 +252,9 @@ fn StageEditor(
             <ActionForm action=actions.update_stage attr:class="inline-form">
                 <input type="hidden" name="stage_id" value=sid />
                 <label for=name_id.clone() class="visually-hidden">{name_label}</label>
-                <input id=name_id type="text" name="name" value=stage.name.clone() />
+                <input id=name_id type="text" name="input[name]" value=stage.name.clone() />
                 <label class="choice">
-                    <input type="checkbox" name="skip_for_internal" value="on" checked=stage.skip_for_internal />
+                    <input type="checkbox" name="input[skip_for_internal]" value="on" checked=stage.skip_for_internal />
                     {skip_label}
                 </label>
                 <button type="submit" class="secondary small">{save_label}</button>

@@ -1,5 +1,6 @@
 //! SQL for openings and their interview plans.
 
+use super::{OpeningStatus, StageKind};
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
@@ -13,7 +14,7 @@ pub struct OpeningRow {
     pub description: String,
     pub hiring_manager_id: i64,
     pub hiring_manager: String,
-    pub status: String,
+    pub status: OpeningStatus,
 }
 
 const SELECT_OPENING: &str = "SELECT o.id, o.title, o.team, o.level, o.location, o.description, \
@@ -35,7 +36,7 @@ pub struct OpeningListRow {
     pub team: String,
     pub level: String,
     pub location: String,
-    pub status: String,
+    pub status: OpeningStatus,
     pub hiring_manager: String,
     pub active_candidates: i64,
 }
@@ -74,7 +75,7 @@ pub struct OpeningFields<'a> {
     pub location: &'a str,
     pub description: &'a str,
     pub hiring_manager_id: i64,
-    pub status: &'a str,
+    pub status: OpeningStatus,
 }
 
 #[tracing::instrument(skip_all)]
@@ -174,7 +175,7 @@ pub struct StageRow {
     pub opening_id: i64,
     pub position: i64,
     pub name: String,
-    pub kind: String,
+    pub kind: StageKind,
     #[sqlx(try_from = "crate::db::Flag")]
     pub skip_for_internal: bool,
 }
@@ -208,7 +209,7 @@ pub async fn insert_stage<'c>(
     db: impl AnyExecutor<'c>,
     opening_id: i64,
     name: &str,
-    kind: &str,
+    kind: StageKind,
     skip_for_internal: bool,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
@@ -397,28 +398,21 @@ pub async fn delete_plan<'c>(db: impl AnyExecutor<'c>, opening_id: i64) -> sqlx:
         .map(|_| ())
 }
 
+/// An opening by id and title.
 #[derive(Debug, Clone, FromRow)]
-pub struct PersonRow {
+pub struct OpeningRef {
     pub id: i64,
     pub name: String,
 }
 
-/// Active accounts, for pickers.
-#[tracing::instrument(skip(db))]
-pub async fn active_people<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<PersonRow>> {
-    sqlx::query_as("SELECT id, name FROM users WHERE active = TRUE ORDER BY name, id")
-        .fetch_all(db)
-        .await
-}
-
-/// Other openings a viewer manages (all for admins), to copy a plan from.
+/// Other openings a viewer manages (all for admins) that have a plan, to copy one from.
 #[tracing::instrument(skip(db))]
 pub async fn copy_sources<'c>(
     db: impl AnyExecutor<'c>,
     opening_id: i64,
     viewer: i64,
     is_admin: bool,
-) -> sqlx::Result<Vec<PersonRow>> {
+) -> sqlx::Result<Vec<OpeningRef>> {
     sqlx::query_as(
         "SELECT o.id, o.title AS name FROM openings o WHERE o.id <> $1 \
          AND ($3 = TRUE OR o.hiring_manager_id = $2) \

@@ -40,7 +40,7 @@ pub fn SkillAreasPage() -> impl IntoView {
             </p>
             <ActionForm action=create attr:class="form inline-add">
                 <FormError error=create_error />
-                <TextField label="New skill area" name="name" error=field_error(create_error, "name") />
+                <TextField label="New skill area" name="input[name]" error=field_error(create_error, "name") />
                 <button type="submit">"Add skill area"</button>
             </ActionForm>
             <FormError error=rename_error />
@@ -83,7 +83,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                                             <label for=for_id class="visually-hidden">
                                                                 {name_label}
                                                             </label>
-                                                            <input id=field_id type="text" name="name" value=current />
+                                                            <input id=field_id type="text" name="input[name]" value=current />
                                                             <button type="submit" class="secondary small">
                                                                 {rename_label}
                                                             </button>

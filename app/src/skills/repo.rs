@@ -105,3 +105,23 @@ pub async fn count_active_among<'c>(db: impl AnyExecutor<'c>, ids: &[i64]) -> sq
     }
     query.fetch_one(db).await
 }
+
+/// The names of the skill areas `ids`.
+#[tracing::instrument(skip(db))]
+pub async fn names<'c>(db: impl AnyExecutor<'c>, ids: &[i64]) -> sqlx::Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders = (1..=ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT id, name FROM skill_areas WHERE id IN ({placeholders}) ORDER BY lower(name)"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(db).await
+}

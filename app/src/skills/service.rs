@@ -1,14 +1,15 @@
 //! The rules for skill areas.
 
 use super::repo;
-use super::SkillArea;
-use crate::audit::repo::{self as audit, NewEntry};
-use crate::auth::CurrentUser;
-use crate::db::{now, unique_or, Db};
+use super::{SkillArea, SkillAreaInput, SkillRef};
+use crate::access::{Admin, Planner, Scope};
+use crate::audit::service::{self as audit, NewEntry};
+use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult};
 use crate::values::Name;
 use anyhow::Context;
 use serde_json::json;
+use sqlx::any::AnyExecutor;
 
 impl From<repo::SkillAreaRow> for SkillArea {
     fn from(row: repo::SkillAreaRow) -> Self {
@@ -21,7 +22,13 @@ impl From<repo::SkillAreaRow> for SkillArea {
     }
 }
 
-pub async fn list(db: &Db) -> AppResult<Vec<SkillArea>> {
+/// Every skill area with its use count, for the admin page and the plan editor.
+pub async fn list(db: &Db, _planner: &Planner) -> AppResult<Vec<SkillArea>> {
+    all(db).await
+}
+
+/// Every skill area (names are reference data every form shows; no personal data).
+pub async fn all(db: &Db) -> AppResult<Vec<SkillArea>> {
     Ok(repo::list(db)
         .await
         .context("listing skill areas")?
@@ -30,56 +37,84 @@ pub async fn list(db: &Db) -> AppResult<Vec<SkillArea>> {
         .collect())
 }
 
+/// The skill areas that are not archived, by name, for pickers.
+pub async fn active(db: &Db) -> AppResult<Vec<SkillRef>> {
+    Ok(all(db)
+        .await?
+        .into_iter()
+        .filter(|s| !s.archived)
+        .map(|s| s.as_ref())
+        .collect())
+}
+
+/// The names of the skill areas `ids` (unknown ids are left out).
+pub async fn refs<'c>(db: impl AnyExecutor<'c>, ids: &[i64]) -> AppResult<Vec<SkillRef>> {
+    Ok(repo::names(db, ids)
+        .await
+        .context("loading skill area names")?
+        .into_iter()
+        .map(|(id, name)| SkillRef { id, name })
+        .collect())
+}
+
 fn taken() -> AppError {
     AppError::invalid("name", "A skill area with this name already exists.")
 }
 
-pub async fn create(db: &Db, actor: &CurrentUser, name: &str) -> AppResult<i64> {
-    let name = Name::parse_labelled(name, "a name for the skill area")
-        .map_err(|m| AppError::invalid("name", m))?;
-    let mut tx = db.begin().await.context("starting to add a skill area")?;
+fn parse_name(input: &SkillAreaInput) -> AppResult<Name> {
+    Name::parse_labelled(&input.name, "a name for the skill area")
+        .map_err(|m| AppError::invalid("name", m))
+}
+
+pub async fn create(db: &Db, admin: &Admin, input: &SkillAreaInput, now: i64) -> AppResult<i64> {
+    let name = parse_name(input)?;
+    let mut tx = begin_write(db).await?;
     let id = unique_or(
-        repo::insert(&mut *tx, name.as_str(), now()).await,
+        repo::insert(&mut *tx, name.as_str(), now).await,
         "adding a skill area",
         taken,
     )?;
     audit::record(
         &mut *tx,
         NewEntry::new(
-            actor,
+            admin.actor_id(),
             "skill_area",
             id,
             "create",
             format!("Added skill area {name}"),
         )
         .after(json!({"name": name.as_str()})),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the skill area")?;
+    .await?;
     tx.commit().await.context("committing the skill area")?;
     Ok(id)
 }
 
 /// Renames a skill area; everything that refers to it follows, and the old name stays in
 /// the audit log.
-pub async fn rename(db: &Db, actor: &CurrentUser, id: i64, name: &str) -> AppResult<()> {
-    let name = Name::parse_labelled(name, "a name for the skill area")
-        .map_err(|m| AppError::invalid("name", m))?;
-    let mut tx = db.begin().await.context("starting a rename")?;
+pub async fn rename(
+    db: &Db,
+    admin: &Admin,
+    id: i64,
+    input: &SkillAreaInput,
+    now: i64,
+) -> AppResult<()> {
+    let name = parse_name(input)?;
+    let mut tx = begin_write(db).await?;
     let before = repo::find(&mut *tx, id)
         .await
         .context("loading the skill area")?
         .ok_or(AppError::NotFound)?;
     unique_or(
-        repo::rename(&mut *tx, id, name.as_str(), now()).await,
+        repo::rename(&mut *tx, id, name.as_str(), now).await,
         "renaming a skill area",
         taken,
     )?;
     audit::record(
         &mut *tx,
         NewEntry::new(
-            actor,
+            admin.actor_id(),
             "skill_area",
             id,
             "rename",
@@ -87,27 +122,32 @@ pub async fn rename(db: &Db, actor: &CurrentUser, id: i64, name: &str) -> AppRes
         )
         .before(json!({"name": before.name}))
         .after(json!({"name": name.as_str()})),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the rename")?;
+    .await?;
     tx.commit().await.context("committing the rename")?;
     Ok(())
 }
 
-pub async fn set_archived(db: &Db, actor: &CurrentUser, id: i64, archived: bool) -> AppResult<()> {
-    let mut tx = db.begin().await.context("starting to archive")?;
+pub async fn set_archived(
+    db: &Db,
+    admin: &Admin,
+    id: i64,
+    archived: bool,
+    now: i64,
+) -> AppResult<()> {
+    let mut tx = begin_write(db).await?;
     let before = repo::find(&mut *tx, id)
         .await
         .context("loading the skill area")?
         .ok_or(AppError::NotFound)?;
-    repo::set_archived(&mut *tx, id, archived, now())
+    repo::set_archived(&mut *tx, id, archived, now)
         .await
         .context("archiving")?;
     audit::record(
         &mut *tx,
         NewEntry::new(
-            actor,
+            admin.actor_id(),
             "skill_area",
             id,
             if archived { "archive" } else { "restore" },
@@ -119,17 +159,16 @@ pub async fn set_archived(db: &Db, actor: &CurrentUser, id: i64, archived: bool)
         )
         .before(json!({"archived": before.archived}))
         .after(json!({"archived": archived})),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the archive")?;
+    .await?;
     tx.commit().await.context("committing the archive")?;
     Ok(())
 }
 
 /// Deletes an unused skill area. One that is in use can only be archived.
-pub async fn delete(db: &Db, actor: &CurrentUser, id: i64) -> AppResult<()> {
-    let mut tx = db.begin().await.context("starting a delete")?;
+pub async fn delete(db: &Db, admin: &Admin, id: i64, now: i64) -> AppResult<()> {
+    let mut tx = begin_write(db).await?;
     let before = repo::find(&mut *tx, id)
         .await
         .context("loading the skill area")?
@@ -144,27 +183,26 @@ pub async fn delete(db: &Db, actor: &CurrentUser, id: i64) -> AppResult<()> {
     audit::record(
         &mut *tx,
         NewEntry::new(
-            actor,
+            admin.actor_id(),
             "skill_area",
             id,
             "delete",
             format!("Deleted skill area {}", before.name),
         )
         .before(json!({"name": before.name})),
-        now(),
+        now,
     )
-    .await
-    .context("auditing the delete")?;
+    .await?;
     tx.commit().await.context("committing the delete")?;
     Ok(())
 }
 
-/// Checks that every id names an existing, non-archived skill area.
+/// Checks that every id names an existing, non-archived skill area; the error is the message
+/// for the form field. Returns the ids sorted, without repeats.
 pub async fn check_active<'c>(
-    db: impl sqlx::any::AnyExecutor<'c>,
+    db: impl AnyExecutor<'c>,
     ids: &[i64],
-    field: &str,
-) -> AppResult<()> {
+) -> AppResult<Result<Vec<i64>, String>> {
     let mut unique = ids.to_vec();
     unique.sort_unstable();
     unique.dedup();
@@ -172,11 +210,10 @@ pub async fn check_active<'c>(
         .await
         .context("checking skill areas")?;
     if usize::try_from(found).ok() == Some(unique.len()) {
-        Ok(())
+        Ok(Ok(unique))
     } else {
-        Err(AppError::invalid(
-            field,
-            "Choose skill areas from the list (archived ones cannot be used).",
+        Ok(Err(
+            "Choose skill areas from the list (archived ones cannot be used).".into(),
         ))
     }
 }

@@ -1,17 +1,27 @@
 //! Server functions for account management. Admin-only except the user's own settings.
 
-use super::{AccountData, CreatedUser, NewUserFormData, UserEditData, UserSummary};
+use super::{
+    AccountData, CreatedUser, NewUserFormData, NewUserInput, ProfileInput, TimezoneInput,
+    UserEditData, UserSummary,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     super::service,
-    crate::auth::guard::{self, require_admin, require_user},
+    crate::access,
+    crate::auth::guard::{self, require_user},
     crate::endpoint,
     crate::state::app_state,
     anyhow::Context,
 };
+
+/// The signed-in admin, or `Unauthenticated` / `Forbidden`.
+#[cfg(feature = "ssr")]
+async fn require_admin() -> Result<access::Admin, AppError> {
+    access::require_admin(require_user().await?)
+}
 
 /// Session key for a just-issued set-password link, shown once on the user's page.
 #[cfg(feature = "ssr")]
@@ -49,8 +59,8 @@ async fn take_flash_link(user_id: i64) -> Result<Option<String>, AppError> {
 #[server(endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     endpoint::run(async {
-        require_admin().await?;
-        service::list(&app_state()?.db).await
+        let admin = require_admin().await?;
+        service::list(&app_state()?.db, &admin).await
     })
     .await
 }
@@ -60,7 +70,7 @@ pub async fn new_user_form() -> Result<NewUserFormData, AppError> {
     endpoint::run(async {
         let admin = require_admin().await?;
         Ok(NewUserFormData {
-            default_timezone: admin.timezone,
+            default_timezone: admin.user().timezone.clone(),
             timezones: service::timezone_names(),
         })
     })
@@ -69,26 +79,11 @@ pub async fn new_user_form() -> Result<NewUserFormData, AppError> {
 
 /// Creates a user. A requested set-password link is shown once on the new user's page.
 #[server(endpoint = "create_user")]
-pub async fn create_user(
-    name: String,
-    email: String,
-    timezone: String,
-    role: String,
-    password_mode: String,
-    #[server(default)] password: String,
-) -> Result<CreatedUser, AppError> {
+pub async fn create_user(input: NewUserInput) -> Result<CreatedUser, AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
         let state = app_state()?;
-        let input = service::NewUserInput {
-            name,
-            email,
-            timezone,
-            role,
-            password_mode,
-            password,
-        };
-        let (id, token) = service::create(&state.db, &admin, &input).await?;
+        let (id, token) = service::create(&state.db, &admin, &input, state.now()).await?;
         let created = CreatedUser::new(id, &state.settings.public_base_url, token.as_deref());
         if let Some(url) = &created.password_link {
             flash_link(id, url.clone()).await?;
@@ -107,11 +102,11 @@ pub async fn create_user(
 pub async fn get_user_edit(id: i64) -> Result<(UserEditData, Option<String>), AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
-        let user = service::get(&app_state()?.db, id).await?;
+        let user = service::get(&app_state()?.db, &admin, id).await?;
         let link = take_flash_link(id).await?;
         Ok((
             UserEditData {
-                is_self: user.id == admin.id,
+                is_self: user.id == admin.user().id,
                 user,
                 timezones: service::timezone_names(),
             },
@@ -122,22 +117,11 @@ pub async fn get_user_edit(id: i64) -> Result<(UserEditData, Option<String>), Ap
 }
 
 #[server(endpoint = "update_user")]
-pub async fn update_user(
-    id: i64,
-    name: String,
-    email: String,
-    timezone: String,
-    role: String,
-) -> Result<(), AppError> {
+pub async fn update_user(id: i64, input: ProfileInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
-        let input = service::ProfileInput {
-            name,
-            email,
-            timezone,
-            role,
-        };
-        service::update(&app_state()?.db, &admin, id, &input).await?;
+        let state = app_state()?;
+        service::update(&state.db, &admin, id, &input, state.now()).await?;
         endpoint::redirect_form_post(&format!("/admin/users/{id}?saved=1"));
         Ok(())
     })
@@ -149,7 +133,8 @@ pub async fn update_user(
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
-        service::set_active(&app_state()?.db, &admin, id, active).await?;
+        let state = app_state()?;
+        service::set_active(&state.db, &admin, id, active, state.now()).await?;
         Ok(())
     })
     .await
@@ -161,7 +146,7 @@ pub async fn issue_password_link(id: i64) -> Result<(), AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
         let state = app_state()?;
-        let token = service::new_password_link(&state.db, &admin, id).await?;
+        let token = service::new_password_link(&state.db, &admin, id, state.now()).await?;
         flash_link(
             id,
             service::password_link_url(&state.settings.public_base_url, &token),
@@ -187,10 +172,11 @@ pub async fn get_account() -> Result<AccountData, AppError> {
 }
 
 #[server(endpoint = "update_my_timezone")]
-pub async fn update_my_timezone(timezone: String) -> Result<(), AppError> {
+pub async fn update_my_timezone(input: TimezoneInput) -> Result<(), AppError> {
     endpoint::run(async move {
-        let user = require_user().await?;
-        service::set_own_timezone(&app_state()?.db, &user, &timezone).await?;
+        let me = access::myself(require_user().await?);
+        let state = app_state()?;
+        service::set_own_timezone(&state.db, &me, &input, state.now()).await?;
         endpoint::redirect_form_post("/account?saved=timezone");
         Ok(())
     })

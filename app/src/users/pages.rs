@@ -7,13 +7,13 @@ use super::api::{
 use super::UserSummary;
 use crate::auth::api::ChangePassword;
 use crate::components::{
-    action_error, action_succeeded, field_error, loaded, FormError, FormSaved, PasswordField,
-    SelectField, TextField,
+    action_error, action_succeeded, field_error, loaded, use_navigate_on_success, use_route_id,
+    FormError, FormSaved, PasswordField, SelectField, TextField,
 };
 use crate::values::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 fn role_options() -> Vec<(String, String)> {
     Role::ALL
@@ -93,15 +93,7 @@ pub fn NewUserPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| new_user_form());
     let create = ServerAction::<CreateUser>::new();
     let error = action_error(create);
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(created)) = create.value().get() {
-            navigate(
-                &format!("/admin/users/{}", created.id),
-                leptos_router::NavigateOptions::default(),
-            );
-        }
-    });
+    use_navigate_on_success(create, |created| Some(format!("/admin/users/{}", created.id)));
     let (mode, set_mode) = signal("link".to_owned());
     view! {
         <Title text="New user · Hireloop" />
@@ -118,27 +110,27 @@ pub fn NewUserPage() -> impl IntoView {
                             <FormError error=error />
                             <TextField
                                 label="Name"
-                                name="name"
+                                name="input[name]"
                                 autocomplete="off"
                                 error=field_error(error, "name")
                             />
                             <TextField
                                 label="Email"
-                                name="email"
+                                name="input[email]"
                                 kind="email"
                                 autocomplete="off"
                                 error=field_error(error, "email")
                             />
                             <SelectField
                                 label="Time zone"
-                                name="timezone"
+                                name="input[timezone]"
                                 options=timezone_options(&data.timezones)
                                 selected=data.default_timezone.clone()
                                 error=field_error(error, "timezone")
                             />
                             <SelectField
                                 label="Role"
-                                name="role"
+                                name="input[role]"
                                 options=role_options()
                                 selected="member".to_owned()
                                 hint="Admins manage accounts and settings; members take part in hiring."
@@ -149,7 +141,7 @@ pub fn NewUserPage() -> impl IntoView {
                                 <label class="choice">
                                     <input
                                         type="radio"
-                                        name="password_mode"
+                                        name="input[password_mode]"
                                         value="link"
                                         checked=true
                                         on:change=move |_| set_mode.set("link".into())
@@ -159,7 +151,7 @@ pub fn NewUserPage() -> impl IntoView {
                                 <label class="choice">
                                     <input
                                         type="radio"
-                                        name="password_mode"
+                                        name="input[password_mode]"
                                         value="password"
                                         on:change=move |_| set_mode.set("password".into())
                                     />
@@ -175,7 +167,7 @@ pub fn NewUserPage() -> impl IntoView {
                             <div class="conditional" class:muted=move || mode.get() == "link">
                                 <TextField
                                     label="Initial password (only when setting one now)"
-                                    name="password"
+                                    name="input[password]"
                                     kind="password"
                                     autocomplete="new-password"
                                     hint="At least 10 characters. Share it with the user privately."
@@ -199,15 +191,8 @@ pub fn NewUserPage() -> impl IntoView {
 /// Edit an account: profile and role, activation, set-password links.
 #[component]
 pub fn EditUserPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = use_route_id("id");
     let update = ServerAction::<UpdateUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let issue = ServerAction::<IssuePasswordLink>::new();
@@ -278,27 +263,27 @@ pub fn EditUserPage() -> impl IntoView {
                             <input type="hidden" name="id" value=user.id />
                             <TextField
                                 label="Name"
-                                name="name"
+                                name="input[name]"
                                 value=user.name.clone()
                                 error=field_error(update_error, "name")
                             />
                             <TextField
                                 label="Email"
-                                name="email"
+                                name="input[email]"
                                 kind="email"
                                 value=user.email.clone()
                                 error=field_error(update_error, "email")
                             />
                             <SelectField
                                 label="Time zone"
-                                name="timezone"
+                                name="input[timezone]"
                                 options=timezone_options(&data.timezones)
                                 selected=user.timezone.clone()
                                 error=field_error(update_error, "timezone")
                             />
                             <SelectField
                                 label="Role"
-                                name="role"
+                                name="input[role]"
                                 options=role_options()
                                 selected=user.role.as_str().to_owned()
                                 error=field_error(update_error, "role")
@@ -398,7 +383,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <FormSaved when=tz_saved message="Time zone saved." />
                                 <SelectField
                                     label="Your time zone"
-                                    name="timezone"
+                                    name="input[timezone]"
                                     options=timezone_options(&data.timezones)
                                     selected=data.timezone.clone()
                                     error=field_error(tz_error, "timezone")
@@ -421,19 +406,19 @@ pub fn AccountPage() -> impl IntoView {
                     />
                     <PasswordField
                         label="Current password"
-                        name="current_password"
+                        name="input[current_password]"
                         error=field_error(pw_error, "current_password")
                     />
                     <PasswordField
                         label="New password"
-                        name="new_password"
+                        name="input[new_password]"
                         autocomplete="new-password"
                         hint="At least 10 characters."
                         error=field_error(pw_error, "new_password")
                     />
                     <PasswordField
                         label="Repeat the new password"
-                        name="new_password_confirm"
+                        name="input[new_password_confirm]"
                         autocomplete="new-password"
                     />
                     <div class="actions">

@@ -1,22 +1,36 @@
 //! SQL for the `users` table.
 
+use crate::values::Role;
 use sqlx::any::AnyExecutor;
 use sqlx::FromRow;
 
-/// A stored account, including its password hash: never serialised, never sent to a browser.
-#[derive(Debug, Clone, FromRow)]
+/// A stored account, including its password hash: never serialised, never sent to a browser,
+/// and left out of its `Debug` output.
+#[derive(Clone, FromRow)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
     pub email: String,
     pub timezone: String,
-    pub role: String,
+    pub role: Role,
     #[sqlx(try_from = "crate::db::Flag")]
     pub active: bool,
     pub password_hash: Option<String>,
     pub session_epoch: i64,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("active", &self.active)
+            .field("password_hash", &self.password_hash.as_ref().map(|_| "**redacted**"))
+            .finish_non_exhaustive()
+    }
 }
 
 const SELECT: &str = "SELECT id, name, email, timezone, role, active, password_hash, \
@@ -50,13 +64,6 @@ pub async fn list<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<UserRow>> {
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn count<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(db)
-        .await
-}
-
-#[tracing::instrument(skip(db))]
 pub async fn count_active_admins<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = TRUE")
         .fetch_one(db)
@@ -69,11 +76,11 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub timezone: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub password_hash: Option<&'a str>,
 }
 
-#[tracing::instrument(skip_all, fields(role = user.role))]
+#[tracing::instrument(skip_all, fields(role = user.role.as_str()))]
 pub async fn insert<'c>(
     db: impl AnyExecutor<'c>,
     user: &NewUser<'_>,
@@ -100,7 +107,7 @@ pub async fn update_profile<'c>(
     name: &str,
     email: &str,
     timezone: &str,
-    role: &str,
+    role: Role,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -171,4 +178,19 @@ pub async fn set_timezone<'c>(
         .execute(db)
         .await
         .map(|_| ())
+}
+
+/// An active account by id and name, for pickers.
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub name: String,
+}
+
+/// Active accounts, for pickers.
+#[tracing::instrument(skip(db))]
+pub async fn active_people<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as("SELECT id, name FROM users WHERE active = TRUE ORDER BY name, id")
+        .fetch_all(db)
+        .await
 }

@@ -1,14 +1,19 @@
 //! The rules for managing accounts.
 
-use super::repo::{self, NewUser, UserRow};
-use super::{CreatedUser, UserSummary};
-use crate::audit::repo::{self as audit, NewEntry};
-use crate::auth::{password, service as auth, session_store, CurrentUser};
-use crate::db::{now, unique_or, Db};
+use super::repo::{self, UserRow};
+pub use super::repo::{NewUser, UserRow as Account};
+use super::{
+    CreatedUser, NewUserInput, PersonRef, ProfileInput, TimezoneInput, UserSummary,
+};
+use crate::access::{Admin, Myself, Scope};
+use crate::audit::service::{self as audit, NewEntry};
+use crate::auth::{links, password, session_store, CurrentUser};
+use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::values::{Email, Name, NewPassword, Role, TimeZoneName};
 use anyhow::Context;
 use serde_json::json;
+use sqlx::any::AnyExecutor;
 
 /// Every IANA time zone name, for pickers.
 pub fn timezone_names() -> Vec<String> {
@@ -24,7 +29,7 @@ impl From<UserRow> for UserSummary {
             id: row.id,
             name: row.name,
             email: row.email,
-            role: Role::parse(&row.role).unwrap_or(Role::Member),
+            role: row.role,
             timezone: row.timezone,
             active: row.active,
             has_password: row.password_hash.is_some(),
@@ -32,33 +37,92 @@ impl From<UserRow> for UserSummary {
     }
 }
 
-fn snapshot(name: &str, email: &str, timezone: &str, role: &str) -> serde_json::Value {
-    json!({"name": name, "email": email, "timezone": timezone, "role": role})
+fn snapshot(name: &str, email: &str, timezone: &str, role: Role) -> serde_json::Value {
+    json!({"name": name, "email": email, "timezone": timezone, "role": role.as_str()})
 }
 
-pub async fn list(db: &Db) -> AppResult<Vec<UserSummary>> {
+/// The signed-in form of an account (`is_hiring_manager` is filled in by the caller).
+pub fn current_user(account: Account) -> CurrentUser {
+    CurrentUser {
+        id: account.id,
+        name: account.name,
+        email: account.email,
+        role: account.role,
+        timezone: account.timezone,
+        is_hiring_manager: false,
+    }
+}
+
+/// An account by id, with its credentials (for signing in and sessions).
+pub async fn account<'c>(db: impl AnyExecutor<'c>, id: i64) -> AppResult<Option<Account>> {
+    Ok(repo::find_by_id(db, id).await.context("loading an account")?)
+}
+
+/// An account by its (normalised) email, with its credentials.
+pub async fn account_by_email(db: &Db, email: &Email) -> AppResult<Option<Account>> {
+    Ok(repo::find_by_email(db, email.as_str())
+        .await
+        .context("looking up the account")?)
+}
+
+/// Inserts an account inside the caller's transaction; a taken email is the user's conflict.
+pub async fn insert_account<'c>(
+    db: impl AnyExecutor<'c>,
+    user: &NewUser<'_>,
+    now: i64,
+) -> AppResult<i64> {
+    unique_or(repo::insert(db, user, now).await, "creating an account", || {
+        AppError::invalid("email", "An account with this email already exists.")
+    })
+}
+
+/// Stores a new password hash; returns the new session epoch (other sessions end).
+pub async fn set_password<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+    password_hash: &str,
+    now: i64,
+) -> AppResult<i64> {
+    Ok(repo::set_password(db, id, password_hash, now)
+        .await
+        .context("storing the new password")?)
+}
+
+/// Active accounts, for pickers (names are shown to whoever plans hiring).
+pub async fn active_people(db: &Db) -> AppResult<Vec<PersonRef>> {
+    Ok(repo::active_people(db)
+        .await
+        .context("listing people")?
+        .into_iter()
+        .map(|p| PersonRef {
+            id: p.id,
+            name: p.name,
+        })
+        .collect())
+}
+
+/// True when `id` is an active account.
+pub async fn is_active<'c>(db: impl AnyExecutor<'c>, id: i64) -> AppResult<bool> {
+    Ok(account(db, id).await?.is_some_and(|a| a.active))
+}
+
+/// A person by id: name and whether the account is active (`None` if there is no such
+/// account).
+pub async fn person<'c>(db: impl AnyExecutor<'c>, id: i64) -> AppResult<Option<(String, bool)>> {
+    Ok(account(db, id).await?.map(|a| (a.name, a.active)))
+}
+
+pub async fn list(db: &Db, _admin: &Admin) -> AppResult<Vec<UserSummary>> {
     let rows = repo::list(db).await.context("listing users")?;
     Ok(rows.into_iter().map(UserSummary::from).collect())
 }
 
-pub async fn get(db: &Db, id: i64) -> AppResult<UserSummary> {
+pub async fn get(db: &Db, _admin: &Admin, id: i64) -> AppResult<UserSummary> {
     repo::find_by_id(db, id)
         .await
         .context("loading a user")?
         .map(UserSummary::from)
         .ok_or(AppError::NotFound)
-}
-
-/// What the new-user form sends.
-#[derive(Debug, Clone, Default)]
-pub struct NewUserInput {
-    pub name: String,
-    pub email: String,
-    pub timezone: String,
-    pub role: String,
-    /// `"password"`: the admin types an initial password; `"link"`: a one-time link.
-    pub password_mode: String,
-    pub password: String,
 }
 
 /// How the new user gets their first password.
@@ -70,8 +134,9 @@ enum PasswordSetup {
 /// Creates an account; returns the set-password token when a link was asked for.
 pub async fn create(
     db: &Db,
-    actor: &CurrentUser,
+    admin: &Admin,
     input: &NewUserInput,
+    now: i64,
 ) -> AppResult<(i64, Option<String>)> {
     let mut errors = FieldErrors::new();
     let name = errors.take("name", Name::parse(&input.name));
@@ -102,27 +167,25 @@ pub async fn create(
         PasswordSetup::Link => None,
     };
 
-    let mut tx = db.begin().await.context("starting to create a user")?;
+    let mut tx = begin_write(db).await?;
     let new_user = NewUser {
         name: name.as_str(),
         email: email.as_str(),
         timezone: timezone.as_str(),
-        role: role.as_str(),
+        role,
         password_hash: hash.as_deref(),
     };
-    let id = unique_or(
-        repo::insert(&mut *tx, &new_user, now()).await,
-        "creating a user",
-        || AppError::invalid("email", "An account with this email already exists."),
-    )?;
+    let id = insert_account(&mut *tx, &new_user, now).await?;
     let token = match setup {
-        PasswordSetup::Link => Some(auth::issue_password_link(&mut tx, id, Some(actor.id)).await?),
+        PasswordSetup::Link => {
+            Some(links::issue(&mut tx, id, admin.actor_id(), now).await?)
+        }
         PasswordSetup::Initial(_) => None,
     };
     audit::record(
         &mut *tx,
         NewEntry {
-            actor_id: Some(actor.id),
+            actor_id: admin.actor_id(),
             entity: "user",
             entity_id: id,
             action: "create",
@@ -134,28 +197,24 @@ pub async fn create(
                 name.as_str(),
                 email.as_str(),
                 timezone.as_str(),
-                role.as_str(),
+                role,
             )),
         },
-        now(),
+        now,
     )
-    .await
-    .context("auditing the new user")?;
+    .await?;
     tx.commit().await.context("committing the new user")?;
     Ok((id, token))
 }
 
-/// What the edit-user form sends.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileInput {
-    pub name: String,
-    pub email: String,
-    pub timezone: String,
-    pub role: String,
-}
-
 /// Updates an account's profile and role. At least one active admin always remains.
-pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput) -> AppResult<()> {
+pub async fn update(
+    db: &Db,
+    admin: &Admin,
+    id: i64,
+    input: &ProfileInput,
+    now: i64,
+) -> AppResult<()> {
     let mut errors = FieldErrors::new();
     let name = errors.take("name", Name::parse(&input.name));
     let email = errors.take("email", Email::parse(&input.email));
@@ -167,12 +226,12 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
         return Err(AppError::Unexpected);
     };
 
-    let mut tx = db.begin().await.context("starting a user update")?;
+    let mut tx = begin_write(db).await?;
     let before = repo::find_by_id(&mut *tx, id)
         .await
         .context("loading the user")?
         .ok_or(AppError::NotFound)?;
-    if before.role == Role::Admin.as_str() && role != Role::Admin && before.active {
+    if before.role == Role::Admin && role != Role::Admin && before.active {
         let admins = repo::count_active_admins(&mut *tx)
             .await
             .context("counting admins")?;
@@ -190,8 +249,8 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
             name.as_str(),
             email.as_str(),
             timezone.as_str(),
-            role.as_str(),
-            now(),
+            role,
+            now,
         )
         .await,
         "updating a user",
@@ -200,7 +259,7 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
     audit::record(
         &mut *tx,
         NewEntry {
-            actor_id: Some(actor.id),
+            actor_id: admin.actor_id(),
             entity: "user",
             entity_id: id,
             action: "update",
@@ -211,36 +270,41 @@ pub async fn update(db: &Db, actor: &CurrentUser, id: i64, input: &ProfileInput)
                 &before.name,
                 &before.email,
                 &before.timezone,
-                &before.role,
+                before.role,
             )),
             after: Some(snapshot(
                 name.as_str(),
                 email.as_str(),
                 timezone.as_str(),
-                role.as_str(),
+                role,
             )),
         },
-        now(),
+        now,
     )
-    .await
-    .context("auditing the user update")?;
+    .await?;
     tx.commit().await.context("committing the user update")?;
     Ok(())
 }
 
 /// Deactivates (ending all their sessions at once) or reactivates an account.
-pub async fn set_active(db: &Db, actor: &CurrentUser, id: i64, active: bool) -> AppResult<()> {
-    if id == actor.id && !active {
+pub async fn set_active(
+    db: &Db,
+    admin: &Admin,
+    id: i64,
+    active: bool,
+    now: i64,
+) -> AppResult<()> {
+    if id == admin.user().id && !active {
         return Err(AppError::Conflict(
             "You cannot deactivate your own account.".into(),
         ));
     }
-    let mut tx = db.begin().await.context("starting (de)activation")?;
+    let mut tx = begin_write(db).await?;
     let before = repo::find_by_id(&mut *tx, id)
         .await
         .context("loading the user")?
         .ok_or(AppError::NotFound)?;
-    if !active && before.active && before.role == Role::Admin.as_str() {
+    if !active && before.active && before.role == Role::Admin {
         let admins = repo::count_active_admins(&mut *tx)
             .await
             .context("counting admins")?;
@@ -250,7 +314,7 @@ pub async fn set_active(db: &Db, actor: &CurrentUser, id: i64, active: bool) -> 
             ));
         }
     }
-    repo::set_active(&mut *tx, id, active, now())
+    repo::set_active(&mut *tx, id, active, now)
         .await
         .context("storing the active flag")?;
     if !active {
@@ -261,7 +325,7 @@ pub async fn set_active(db: &Db, actor: &CurrentUser, id: i64, active: bool) -> 
     audit::record(
         &mut *tx,
         NewEntry {
-            actor_id: Some(actor.id),
+            actor_id: admin.actor_id(),
             entity: "user",
             entity_id: id,
             action: if active { "reactivate" } else { "deactivate" },
@@ -275,17 +339,16 @@ pub async fn set_active(db: &Db, actor: &CurrentUser, id: i64, active: bool) -> 
             before: Some(json!({"active": before.active})),
             after: Some(json!({"active": active})),
         },
-        now(),
+        now,
     )
-    .await
-    .context("auditing (de)activation")?;
+    .await?;
     tx.commit().await.context("committing (de)activation")?;
     Ok(())
 }
 
 /// Issues a new one-time set-password link for an account (older links stop working).
-pub async fn new_password_link(db: &Db, actor: &CurrentUser, id: i64) -> AppResult<String> {
-    let mut tx = db.begin().await.context("starting to issue a link")?;
+pub async fn new_password_link(db: &Db, admin: &Admin, id: i64, now: i64) -> AppResult<String> {
+    let mut tx = begin_write(db).await?;
     let user = repo::find_by_id(&mut *tx, id)
         .await
         .context("loading the user")?
@@ -295,11 +358,11 @@ pub async fn new_password_link(db: &Db, actor: &CurrentUser, id: i64) -> AppResu
             "Reactivate this account before sending a password link.".into(),
         ));
     }
-    let token = auth::issue_password_link(&mut tx, id, Some(actor.id)).await?;
+    let token = links::issue(&mut tx, id, admin.actor_id(), now).await?;
     audit::record(
         &mut *tx,
         NewEntry {
-            actor_id: Some(actor.id),
+            actor_id: admin.actor_id(),
             entity: "user",
             entity_id: id,
             action: "password_link",
@@ -309,18 +372,23 @@ pub async fn new_password_link(db: &Db, actor: &CurrentUser, id: i64) -> AppResu
             before: None,
             after: None,
         },
-        now(),
+        now,
     )
-    .await
-    .context("auditing the link")?;
+    .await?;
     tx.commit().await.context("committing the link")?;
     Ok(token)
 }
 
 /// Changes the signed-in user's own time zone.
-pub async fn set_own_timezone(db: &Db, actor: &CurrentUser, timezone: &str) -> AppResult<()> {
-    let timezone = TimeZoneName::parse(timezone).map_err(|m| AppError::invalid("timezone", m))?;
-    repo::set_timezone(db, actor.id, timezone.as_str(), now())
+pub async fn set_own_timezone(
+    db: &Db,
+    me: &Myself,
+    input: &TimezoneInput,
+    now: i64,
+) -> AppResult<()> {
+    let timezone =
+        TimeZoneName::parse(&input.timezone).map_err(|m| AppError::invalid("timezone", m))?;
+    repo::set_timezone(db, me.user().id, timezone.as_str(), now)
         .await
         .context("storing the time zone")?;
     Ok(())

@@ -1,41 +1,19 @@
-//! Building blocks shared by every page: labelled form fields that show their own error,
-//! form-level messages, and loading / error states for page data.
+//! Labelled form fields that show their own error, and form-level messages.
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
-use leptos_router::components::Redirect;
-use leptos_router::hooks::use_location;
-use serde::{de::DeserializeOwned, Serialize};
 
-/// The error of a server action's last run, if it failed.
-pub fn action_error<S>(action: ServerAction<S>) -> Signal<Option<AppError>>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || action.value().get().and_then(Result::err))
-}
+use super::hooks::use_hydrated;
 
-/// True once the last run of `action` succeeded.
-pub fn action_succeeded<S>(action: ServerAction<S>) -> Signal<bool>
-where
-    S: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    Signal::derive(move || matches!(action.value().get(), Some(Ok(_))))
-}
-
-/// The message for one field from a form's error.
-pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.get().and_then(|e| e.field(field)))
-}
-
-/// True after the page has been hydrated (client code is running).
-pub fn use_hydrated() -> ReadSignal<bool> {
-    let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
-    hydrated
+/// The element id for a field named `name` (`input[title]` gives `field-title`).
+pub fn field_id(name: &str) -> String {
+    let inner = name.strip_prefix("input").unwrap_or(name);
+    let cleaned: String = inner
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .collect();
+    let cleaned = cleaned.trim_matches('-').replace("--", "-");
+    format!("field-{cleaned}")
 }
 
 fn describedby(id: &str, hint: bool, error: bool) -> Option<String> {
@@ -82,7 +60,7 @@ pub fn TextField(
     #[prop(into, optional)] min: Option<String>,
     #[prop(into, optional)] max: Option<String>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let id = id.unwrap_or_else(|| field_id(&name));
     let has_hint = hint.is_some();
     let described = {
         let id = id.clone();
@@ -121,7 +99,7 @@ pub fn TextArea(
     #[prop(into, optional)] id: Option<String>,
     #[prop(default = 6)] rows: u32,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let id = id.unwrap_or_else(|| field_id(&name));
     let has_hint = hint.is_some();
     let described = {
         let id = id.clone();
@@ -156,7 +134,7 @@ pub fn PasswordField(
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into, default = "current-password".into())] autocomplete: String,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = field_id(&name);
     let hydrated = use_hydrated();
     let (shown, set_shown) = signal(false);
     let has_hint = hint.is_some();
@@ -216,7 +194,7 @@ pub fn SelectField(
     #[prop(into, optional)]
     placeholder: Option<String>,
 ) -> impl IntoView {
-    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let id = id.unwrap_or_else(|| field_id(&name));
     let has_hint = hint.is_some();
     let described = {
         let id = id.clone();
@@ -294,94 +272,3 @@ pub fn FormSaved(#[prop(into)] when: Signal<bool>, #[prop(into)] message: String
     }
 }
 
-/// Percent-encodes a value for use in a query string (`/` is kept for readable paths).
-pub fn encode_query(value: &str) -> String {
-    const KEEP: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~')
-        .remove(b'/');
-    percent_encoding::utf8_percent_encode(value, KEEP).to_string()
-}
-
-/// What a page shows when its data could not be loaded.
-#[component]
-pub fn PageError(error: AppError) -> impl IntoView {
-    // A redirect to sign-in sets its own status.
-    #[cfg(feature = "ssr")]
-    if error != AppError::Unauthenticated {
-        crate::endpoint::set_status(&error);
-    }
-    match error {
-        AppError::Unauthenticated => {
-            let location = use_location();
-            let here = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked().chars().next().map_or_else(
-                    String::new,
-                    |_| format!("?{}", location.search.get_untracked())
-                )
-            );
-            let path = format!("/login?next={}", encode_query(&here));
-            view! { <Redirect path=path /> }.into_any()
-        }
-        AppError::NotFound => view! { <NotFound /> }.into_any(),
-        AppError::Forbidden => view! {
-            <section class="page narrow">
-                <h1>"No access"</h1>
-                <p>"You do not have access to this page."</p>
-                <p>
-                    <a href="/">"Back to the dashboard"</a>
-                </p>
-            </section>
-        }
-        .into_any(),
-        other => view! {
-            <section class="page narrow">
-                <h1>"Something went wrong"</h1>
-                <p role="alert">{other.to_string()}</p>
-            </section>
-        }
-        .into_any(),
-    }
-}
-
-/// The 404 page.
-#[component]
-pub fn NotFound() -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    crate::endpoint::set_status(&AppError::NotFound);
-    view! {
-        <section class="page narrow">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <p>
-                <a href="/">"Go to the dashboard"</a>
-            </p>
-        </section>
-    }
-}
-
-/// Renders `view` with the loaded data, a loading note meanwhile, or the error page.
-pub fn loaded<T, V, F>(resource: Resource<AppResult<T>>, view: F) -> impl IntoView
-where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    V: IntoView + 'static,
-    F: Fn(T) -> V + Clone + Send + Sync + 'static,
-{
-    view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-            {move || {
-                let view = view.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => view(data).into_any(),
-                        Err(error) => view! { <PageError error=error /> }.into_any(),
-                    }
-                })
-            }}
-        </Transition>
-    }
-}

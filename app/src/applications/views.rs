@@ -1,0 +1,222 @@
+//! What the opening's board and the application page show.
+
+use super::repo::{self, EventRow};
+use super::service::{find, HistoryNote};
+use super::{
+    ApplicationDetail, ApplicationStatus, Board, BoardCard, BoardColumn, BoardFilters,
+    HistoryEntry, StageRef,
+};
+use crate::access::{ApplicationScope, OpeningScope, Scope};
+use crate::candidates::service as candidates;
+use crate::db::Db;
+use crate::error::AppResult;
+use crate::interviews::service as interviews;
+use crate::openings::{service as openings, StageKind};
+use crate::time;
+use anyhow::Context;
+use chrono_tz::Tz;
+
+/// The board of an opening with filters, upcoming interviews and loop warnings.
+pub async fn board(
+    db: &Db,
+    scope: &OpeningScope,
+    filters: BoardFilters,
+    now: i64,
+) -> AppResult<Board> {
+    let tz = scope.timezone();
+    let opening_id = scope.opening_id();
+    let stages = openings::stages(db, scope).await?;
+    let status = filters.status.unwrap_or(ApplicationStatus::Active);
+    let cards = repo::cards(db, opening_id, scope.hidden_from(), now)
+        .await
+        .context("loading the board")?;
+    let columns = stages
+        .iter()
+        .filter(|s| filters.stage.is_none_or(|id| id == s.id))
+        .map(|stage| BoardColumn {
+            stage: StageRef {
+                id: stage.id,
+                name: stage.name.clone(),
+            },
+            kind: stage.kind,
+            skip_for_internal: stage.skip_for_internal,
+            cards: cards
+                .iter()
+                .filter(|c| c.stage_id == stage.id && c.status == status)
+                .filter(|c| filters.internal.is_none_or(|i| i == c.is_internal))
+                .map(|c| BoardCard {
+                    id: c.id,
+                    candidate_id: c.candidate_id,
+                    candidate_name: c.candidate_name.clone(),
+                    is_internal: c.is_internal,
+                    status,
+                    days_in_stage: time::days_between(c.stage_entered_at, now),
+                    next_interview: c.next_interview_at.map(|t| time::datetime(t, tz)),
+                })
+                .collect(),
+        })
+        .collect();
+
+    let upcoming = interviews::upcoming_for_opening(db, scope, now).await?;
+
+    // Active applications in an interview stage whose loop has started and has problems.
+    let in_loops: Vec<(i64, i64)> = cards
+        .iter()
+        .filter(|c| c.status == ApplicationStatus::Active)
+        .filter(|c| {
+            stages
+                .iter()
+                .any(|s| s.id == c.stage_id && s.kind == StageKind::Interview)
+        })
+        .map(|c| (c.id, c.stage_id))
+        .collect();
+    let mut warnings = interviews::loop_warnings(db, scope, &stages, &in_loops).await?;
+    let loop_warnings = cards
+        .iter()
+        .filter_map(|c| {
+            warnings
+                .remove(&c.id)
+                .map(|w| (c.id, c.candidate_name.clone(), w))
+        })
+        .collect();
+    Ok(Board {
+        opening_id,
+        stages: stages
+            .iter()
+            .map(|s| StageRef {
+                id: s.id,
+                name: s.name.clone(),
+            })
+            .collect(),
+        columns,
+        filters,
+        upcoming,
+        loop_warnings,
+    })
+}
+
+/// One history entry as the viewer reads it (times in their zone).
+fn history_entry(e: EventRow, tz: Tz) -> HistoryEntry {
+    let mut parts = Vec::new();
+    match (e.from_stage, e.to_stage) {
+        (Some(from), Some(to)) => parts.push(format!("Moved from {from} to {to}")),
+        (None, Some(to)) => parts.push(format!("Entered {to}")),
+        _ => {}
+    }
+    if let (Some(from), Some(to)) = (e.from_status, e.to_status) {
+        parts.push(format!("Status {} → {}", from.as_str(), to.as_str()));
+    }
+    if !e.note.is_empty() {
+        parts.push(e.note);
+    }
+    match e
+        .detail_json
+        .as_deref()
+        .map(serde_json::from_str::<HistoryNote>)
+    {
+        Some(Ok(note)) => parts.push(note_text(&note, tz)),
+        Some(Err(error)) => {
+            tracing::warn!(%error, "unreadable history detail");
+        }
+        None => {}
+    }
+    HistoryEntry {
+        at: time::datetime(e.at, tz),
+        actor: e.actor,
+        text: parts.join(". "),
+    }
+}
+
+fn note_text(note: &HistoryNote, tz: Tz) -> String {
+    match note {
+        HistoryNote::InterviewScheduled {
+            title,
+            starts_at,
+            ends_at,
+        } => format!("Scheduled {title} for {}", time::range(*starts_at, *ends_at, tz)),
+        HistoryNote::InterviewRescheduled {
+            title,
+            from_starts_at,
+            from_ends_at,
+            starts_at,
+            ends_at,
+        } => format!(
+            "Rescheduled {title} from {} to {}",
+            time::range(*from_starts_at, *from_ends_at, tz),
+            time::range(*starts_at, *ends_at, tz)
+        ),
+        HistoryNote::InterviewCancelled { title, reason } => {
+            format!("Cancelled {title}: {reason}")
+        }
+    }
+}
+
+/// The application page.
+pub async fn detail(db: &Db, scope: &ApplicationScope, now: i64) -> AppResult<ApplicationDetail> {
+    let application = find(db, scope).await?;
+    let tz = scope.timezone();
+    let candidate = candidates::profile(db, scope, now).await?;
+    let facts = candidates::facts(db, scope).await?;
+    let hidden_from_hiring_manager = facts.current_manager_id == Some(application.hiring_manager_id);
+    let stages = openings::stages(db, &scope.opening()).await?;
+    let templates = stages
+        .iter()
+        .find(|s| s.id == application.stage_id)
+        .map(|s| s.templates.clone())
+        .unwrap_or_default();
+    let (interviews, coverage) =
+        interviews::application_loop(db, scope, &stages, application.stage_id).await?;
+    let history = repo::events(db, application.id)
+        .await
+        .context("loading history")?
+        .into_iter()
+        .map(|e| history_entry(e, tz))
+        .collect();
+    Ok(ApplicationDetail {
+        id: application.id,
+        candidate,
+        opening_id: application.opening_id,
+        opening_title: application.opening_title,
+        stage: StageRef {
+            id: application.stage_id,
+            name: application.stage_name,
+        },
+        stage_kind: application.stage_kind,
+        status: application.status,
+        status_reason: application.status_reason,
+        days_in_stage: time::days_between(application.stage_entered_at, now),
+        stages: stages
+            .iter()
+            .map(|s| StageRef {
+                id: s.id,
+                name: s.name.clone(),
+            })
+            .collect(),
+        templates,
+        interviews,
+        coverage,
+        history,
+        hidden_from_hiring_manager,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheduling_notes_read_in_the_viewers_zone() {
+        let note = HistoryNote::InterviewScheduled {
+            title: "Deep dive".into(),
+            starts_at: 1_795_716_000,
+            ends_at: 1_795_718_700,
+        };
+        let ny: Tz = "America/New_York".parse().expect("tz");
+        assert_eq!(
+            note_text(&note, ny),
+            "Scheduled Deep dive for Thu 26 Nov 2026, 13:00–13:45 EST (America/New_York)"
+        );
+        let berlin: Tz = "Europe/Berlin".parse().expect("tz");
+        assert!(note_text(&note, berlin).contains("19:00–19:45 CET"));
+    }
+}
