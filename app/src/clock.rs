@@ -39,8 +39,10 @@ impl Clock {
     /// from there.
     pub fn set(&self, unix_seconds: i64) {
         let system = chrono::Utc::now().timestamp_millis();
-        self.offset_millis
-            .store(unix_seconds.saturating_mul(1000) - system, Ordering::Relaxed);
+        self.offset_millis.store(
+            unix_seconds.saturating_mul(1000) - system,
+            Ordering::Relaxed,
+        );
     }
 }
 

@@ -105,7 +105,10 @@ fn prepare_sqlite_url(url: &str) -> anyhow::Result<String> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = path_part.split_once('?').unwrap_or((path_part, ""));
-    if path != ":memory:" && !path.is_empty() {
+    if path == ":memory:" {
+        return Ok(url.to_owned());
+    }
+    if !path.is_empty() {
         if let Some(parent) = std::path::Path::new(path).parent() {
             if !parent.as_os_str().is_empty() {
                 std::fs::create_dir_all(parent).with_context(|| {
@@ -248,11 +251,18 @@ mod tests {
 
     #[test]
     fn sqlite_urls_get_create_mode() {
-        let dir = std::env::temp_dir().join("hireloop-db-url-test");
+        // A folder that does not exist yet, so that the check below can fail.
+        let dir = std::env::temp_dir().join(format!(
+            "hireloop-db-url-test-{}-{}",
+            std::process::id(),
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        assert!(!dir.exists());
         let url = format!("sqlite://{}/x.db", dir.display());
         let prepared = prepare_sqlite_url(&url).expect("url");
         assert!(prepared.ends_with("x.db?mode=rwc"), "{prepared}");
-        assert!(dir.exists());
+        assert!(dir.exists(), "the folder was created");
+        let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(
             prepare_sqlite_url("sqlite://a.db?mode=ro").expect("url"),
             "sqlite://a.db?mode=ro"

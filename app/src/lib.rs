@@ -17,6 +17,7 @@ pub mod candidates;
 pub mod components;
 pub mod dashboard;
 pub mod error;
+mod form_encoding;
 pub mod interviews;
 pub mod openings;
 pub mod skills;

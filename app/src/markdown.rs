@@ -30,10 +30,16 @@ mod tests {
     #[test]
     fn scripts_and_handlers_are_removed() {
         let html = to_safe_html(
-            "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))",
+            "Before\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[link text](javascript:alert(3))\n\nAfter",
         );
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
+        // What is safe survives: the text around it and the link's words.
+        assert!(
+            html.contains("<p>Before</p>") && html.contains("<p>After</p>"),
+            "{html}"
+        );
+        assert!(html.contains("link text"), "{html}");
     }
 }

@@ -308,7 +308,7 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
             let stage = openings::add_stage(db, &scope, &stage_input, now)
                 .await
                 .map_err(app_error("adding a demo stage"))?;
-            let managed = openings::managed_stage(db, ada.clone(), stage)
+            let in_plan = openings::managed_stage(db, ada.clone(), stage)
                 .await
                 .map_err(app_error("loading a demo stage"))?;
             for (template, minutes, area) in *templates {
@@ -317,7 +317,7 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
                     duration_minutes: minutes.to_string(),
                     skills: vec![skill(area)],
                 };
-                openings::add_template(db, &managed, &input, now)
+                openings::add_template(db, &in_plan, &input, now)
                     .await
                     .map_err(app_error("adding a demo interview"))?;
             }

@@ -130,7 +130,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let created = hireloop::demo::seed(&db).await?;
             println!("Demo data ready ({created} new accounts). Sign in with any of:");
             for user in hireloop::demo::DEMO_USERS {
-                println!("  {:<24} {:<9} {}", user.email, user.role.as_str(), user.does);
+                println!(
+                    "  {:<24} {:<9} {}",
+                    user.email,
+                    user.role.as_str(),
+                    user.does
+                );
             }
             println!("Password for all: {}", hireloop::demo::DEMO_PASSWORD);
             Ok(())

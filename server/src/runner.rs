@@ -85,7 +85,11 @@ impl Runner {
         let result = (job.run)(self.context.clone(), System::job(job.name)).await;
         match &result {
             Ok(report) => tracing::debug!(job = job.name, %report, "background job ran"),
-            Err(error) => tracing::warn!(job = job.name, error = format!("{error:#}"), "background job failed"),
+            Err(error) => tracing::warn!(
+                job = job.name,
+                error = format!("{error:#}"),
+                "background job failed"
+            ),
         }
         JobOutcome {
             job: job.name,
@@ -171,20 +175,31 @@ mod tests {
         let runner = Runner::new(
             context,
             vec![
-                Job::new("ok", Duration::from_secs(60), |_, _| async { Ok("done".to_owned()) }),
-                Job::new("broken", Duration::from_secs(60), |_, _| async {
+                Job::new("ok", Duration::from_mins(1), |_, _| async {
+                    Ok("done".to_owned())
+                }),
+                Job::new("broken", Duration::from_mins(1), |_, _| async {
                     anyhow::bail!("no luck")
                 }),
             ],
         );
         let outcomes = runner.run_once().await;
         assert_eq!(outcomes.len(), 2);
-        assert_eq!(outcomes[0].result.as_ref().ok().map(String::as_str), Some("done"));
+        assert_eq!(
+            outcomes[0].result.as_ref().ok().map(String::as_str),
+            Some("done")
+        );
         assert!(outcomes[1].result.is_err());
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
     async fn shutdown_lets_the_running_job_finish() {
+        let context = JobContext {
+            db: memory_db().await,
+            clock: Clock::system(),
+        };
+        // Virtual time from here on: the test does not wait for real.
+        tokio::time::pause();
         let started = Arc::new(AtomicUsize::new(0));
         let finished = Arc::new(AtomicUsize::new(0));
         let (tx, rx) = watch::channel(false);
@@ -200,17 +215,21 @@ mod tests {
                 }
             })
         };
-        let context = JobContext {
-            db: memory_db().await,
-            clock: Clock::system(),
-        };
         let handle = tokio::spawn(Runner::new(context, vec![job]).run_until(rx));
         // Let the first run start, then ask to stop while it is in the middle.
         tokio::time::sleep(Duration::from_secs(1)).await;
         assert_eq!(started.load(Ordering::SeqCst), 1);
         tx.send(true).expect("send");
         handle.await.expect("runner");
-        assert_eq!(finished.load(Ordering::SeqCst), 1, "the running job finished");
-        assert_eq!(started.load(Ordering::SeqCst), 1, "no new run after the stop");
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            1,
+            "the running job finished"
+        );
+        assert_eq!(
+            started.load(Ordering::SeqCst),
+            1,
+            "no new run after the stop"
+        );
     }
 }

@@ -1,11 +1,85 @@
 //! Accounts, sessions and their security properties, over HTTP against the real server.
 
 use crate::cases;
-use crate::support::json;
 use anyhow::{ensure, Context};
-use hireloop_tests::{spawn_app, Backend, Options, TestApp, TestResult};
+use app::auth::api::{
+    ChangePassword, GetCurrentUser, Login, PasswordLinkOwner, RedeemPasswordLink, SetupFirstAdmin,
+};
+use app::auth::{AdminInput, LoginInput, NewPasswordInput, PasswordChangeInput};
+use app::dashboard::GetDashboard;
+use app::error::AppError;
+use app::users::api::{
+    CreateUser, GetUserEdit, IssuePasswordLink, ListUsers, NewUserForm, SetUserActive,
+    UpdateMyTimezone, UpdateUser,
+};
+use app::users::{NewUserInput, ProfileInput, TimezoneInput};
+use app::values::Role;
+use hireloop_tests::{spawn_app, Answer, Backend, Options, TestApp, TestResult};
 use reqwest::StatusCode;
 use std::time::{Duration, Instant};
+
+fn login_args(email: &str, password: &str) -> Login {
+    Login {
+        input: LoginInput {
+            email: email.into(),
+            password: password.into(),
+            next: String::new(),
+        },
+    }
+}
+
+fn setup_args(
+    name: &str,
+    email: &str,
+    timezone: &str,
+    password: &str,
+    confirm: &str,
+) -> SetupFirstAdmin {
+    SetupFirstAdmin {
+        input: AdminInput {
+            name: name.into(),
+            email: email.into(),
+            timezone: timezone.into(),
+            password: password.into(),
+            password_confirm: confirm.into(),
+        },
+    }
+}
+
+fn new_user(name: &str, email: &str, role: &str, mode: &str, password: &str) -> CreateUser {
+    CreateUser {
+        input: NewUserInput {
+            name: name.into(),
+            email: email.into(),
+            timezone: "UTC".into(),
+            role: role.into(),
+            password_mode: mode.into(),
+            password: password.into(),
+        },
+    }
+}
+
+fn profile(id: i64, name: &str, email: &str, timezone: &str, role: &str) -> UpdateUser {
+    UpdateUser {
+        id,
+        input: ProfileInput {
+            name: name.into(),
+            email: email.into(),
+            timezone: timezone.into(),
+            role: role.into(),
+        },
+    }
+}
+
+fn redeem(token: &str, password: &str) -> RedeemPasswordLink {
+    RedeemPasswordLink {
+        token: token.into(),
+        input: NewPasswordInput {
+            new_password: password.into(),
+            new_password_confirm: password.into(),
+        },
+    }
+}
 
 cases! {
     http: [
@@ -27,7 +101,7 @@ cases! {
         plain_form_posts_redirect_with_errors_shown_next_to_fields,
         unknown_pages_are_404,
         failed_migration_stops_start_up,
-        command_line_migrates_creates_admin_and_loads_demo_data,
+        command_line_migrates_creates_admin_loads_demo_data_and_runs_jobs,
     ],
     browser: [],
 }
@@ -36,10 +110,10 @@ async fn health_and_schema(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
     let (status, body) = app.page(&TestApp::client(), "/health").await?;
     ensure!(status == StatusCode::OK && body == "ok", "{status} {body}");
-    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
         .fetch_one(&app.db)
         .await?;
-    ensure!(tables == 0, "a fresh database has no users");
+    ensure!(users == 0, "a fresh database has no users");
     app.stop().await;
     Ok(())
 }
@@ -53,41 +127,47 @@ async fn first_admin_setup_happens_exactly_once(backend: Backend) -> TestResult 
         html.contains("Create the first admin account"),
         "the set-up form is offered"
     );
-
-    let form = [
-        ("name", "Grace Hopper"),
-        ("email", "Grace@Example.com"),
-        ("timezone", "America/New_York"),
-        ("password", "a long passphrase"),
-        ("password_confirm", "a long passphrase"),
-    ];
-    let (status, body) = app.call(&client, "setup", &form).await?;
-    ensure!(status == StatusCode::OK, "setup: {status} {body}");
+    let form = || {
+        setup_args(
+            "Grace Hopper",
+            "Grace@Example.com",
+            "America/New_York",
+            "a long passphrase",
+            "a long passphrase",
+        )
+    };
+    app.call(&client, form()).await?.ok()?;
     // The new admin is signed in.
-    let (_, me) = app.call(&client, "get_current_user", &[]).await?;
-    let me = json(&me)?;
+    let me = app
+        .call(&client, GetCurrentUser {})
+        .await?
+        .ok()?
+        .context("signed in")?;
     ensure!(
-        me["email"] == "grace@example.com" && me["role"] == "Admin",
-        "{me}"
+        me.email == "grace@example.com" && me.role == Role::Admin,
+        "{me:?}"
     );
-
     // A second attempt, from anyone, is refused and changes nothing.
-    let (status, body) = app.call(&TestApp::client(), "setup", &form).await?;
+    let before = app.digest().await?;
+    let error = app
+        .call(&TestApp::client(), form())
+        .await?
+        .refused(StatusCode::CONFLICT)?;
     ensure!(
-        status == StatusCode::CONFLICT,
-        "second setup: {status} {body}"
+        error == AppError::Conflict("Hireloop is already set up. Sign in instead.".into()),
+        "{error:?}"
     );
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db)
-        .await?;
-    ensure!(count == 1, "still one user, got {count}");
+    app.ensure_unchanged(&before, "a second set-up").await?;
     // And the page is gone.
     let (status, html) = app.page(&TestApp::client(), "/setup").await?;
     ensure!(
         status == StatusCode::NOT_FOUND,
         "setup page after set-up: {status}"
     );
-    ensure!(!html.contains("Create admin account"), "no form any more");
+    ensure!(
+        html.contains("Page not found") && !html.contains("Create the first admin account"),
+        "no form any more"
+    );
     app.stop().await;
     Ok(())
 }
@@ -95,51 +175,37 @@ async fn first_admin_setup_happens_exactly_once(backend: Backend) -> TestResult 
 async fn setup_form_rejects_bad_input_and_saves_nothing(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
     let client = TestApp::client();
-    let (status, body) = app
+    let before = app.digest().await?;
+    let fields = app
         .call(
             &client,
-            "setup",
-            &[
-                ("name", "  "),
-                ("email", "not-an-email"),
-                ("timezone", "Mars/Base"),
-                ("password", "short"),
-                ("password_confirm", "short"),
-            ],
+            setup_args("  ", "not-an-email", "Mars/Base", "short", "short"),
         )
-        .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
-    let error = json(&body)?;
-    let fields = error["Invalid"].as_array().context("field errors")?;
-    let named: Vec<&str> = fields.iter().filter_map(|f| f[0].as_str()).collect();
+        .await?
+        .invalid()?;
+    let named: Vec<&str> = fields.iter().map(|(field, _)| field).collect();
     ensure!(
         named == ["name", "email", "timezone", "password"],
         "{named:?}"
     );
-    let (_, body) = app
+    let fields = app
         .call(
             &client,
-            "setup",
-            &[
-                ("name", "Grace"),
-                ("email", "grace@example.com"),
-                ("timezone", "UTC"),
-                ("password", "a long passphrase"),
-                ("password_confirm", "a different one"),
-            ],
+            setup_args(
+                "Grace",
+                "grace@example.com",
+                "UTC",
+                "a long passphrase",
+                "a different one",
+            ),
         )
-        .await?;
-    ensure!(body.contains("The two passwords do not match."), "{body}");
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db)
-        .await?;
-    let marked: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM instance")
-        .fetch_one(&app.db)
-        .await?;
+        .await?
+        .invalid()?;
     ensure!(
-        users == 0 && marked == 0,
-        "nothing saved: {users} users, {marked} marks"
+        fields.get("password") == Some("The two passwords do not match."),
+        "{fields:?}"
     );
+    app.ensure_unchanged(&before, "a refused set-up").await?;
     app.stop().await;
     Ok(())
 }
@@ -148,38 +214,38 @@ async fn timed_login(
     app: &TestApp,
     email: &str,
     password: &str,
-) -> anyhow::Result<(Duration, StatusCode, String)> {
+) -> anyhow::Result<(Duration, Answer<String>)> {
     let started = Instant::now();
-    let (status, body) = app
-        .call(
-            &TestApp::client(),
-            "login",
-            &[("email", email), ("password", password)],
-        )
+    let answer = app
+        .call(&TestApp::client(), login_args(email, password))
         .await?;
-    Ok((started.elapsed(), status, body))
+    Ok((started.elapsed(), answer))
+}
+
+/// The error every failed sign-in gets.
+fn bad_credentials() -> AppError {
+    AppError::invalid("form", app::auth::service::BAD_CREDENTIALS)
 }
 
 async fn wrong_password_and_unknown_email_look_the_same(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let user = app.create_user("Ada Known", "member").await?;
+    let user = app.create_user("Ada Known", Role::Member).await?;
     let mut known = Vec::new();
     let mut unknown = Vec::new();
     for _ in 0..3 {
-        let (elapsed, status, body) = timed_login(&app, &user.email, "wrong password!").await?;
+        let (elapsed, answer) = timed_login(&app, &user.email, "wrong password!").await?;
         known.push(elapsed);
-        ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
-        let (elapsed, status2, body2) =
+        let (elapsed2, answer2) =
             timed_login(&app, "nobody@example.com", "wrong password!").await?;
-        unknown.push(elapsed);
+        unknown.push(elapsed2);
         ensure!(
-            status2 == status && body2 == body,
-            "same answer: {body} vs {body2}"
+            answer.body == answer2.body,
+            "same answer: {} vs {}",
+            answer.body,
+            answer2.body
         );
-        ensure!(
-            body.contains("That email and password do not match an active account."),
-            "{body}"
-        );
+        let error = answer.refused(StatusCode::UNPROCESSABLE_ENTITY)?;
+        ensure!(error == bad_credentials(), "{error:?}");
     }
     // Both paths do the same password-hash work: an unknown email is not answered
     // measurably faster (without the dummy verification it would be ~50x faster).
@@ -202,28 +268,25 @@ async fn login_is_rate_limited_per_account(backend: Backend) -> TestResult {
         },
     )
     .await?;
-    let user = app.create_user("Target User", "member").await?;
+    let user = app.create_user("Target User", Role::Member).await?;
     for _ in 0..3 {
-        let (_, status, _) = timed_login(&app, &user.email, "guess guess guess").await?;
-        ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+        let (_, answer) = timed_login(&app, &user.email, "guess guess guess").await?;
+        answer.refused(StatusCode::UNPROCESSABLE_ENTITY)?;
     }
-    let (_, status, body) = timed_login(&app, &user.email, "guess guess guess").await?;
-    ensure!(status == StatusCode::TOO_MANY_REQUESTS, "{status} {body}");
-    let error = json(&body)?;
-    let wait = error["RateLimited"].as_u64().context("wait seconds")?;
+    let (_, answer) = timed_login(&app, &user.email, "guess guess guess").await?;
+    let AppError::RateLimited(wait) = answer.refused(StatusCode::TOO_MANY_REQUESTS)? else {
+        anyhow::bail!("expected a rate limit");
+    };
     ensure!((1..=60).contains(&wait), "wait {wait}");
     // Even the right password waits now; the message names the wait.
-    let (status, body) = app
+    let answer = app
         .call(
             &TestApp::client(),
-            "login",
-            &[
-                ("email", &user.email.to_uppercase()),
-                ("password", &user.password),
-            ],
+            login_args(&user.email.to_uppercase(), &user.password),
         )
         .await?;
-    ensure!(status == StatusCode::TOO_MANY_REQUESTS, "{status} {body}");
+    let body = answer.body.clone();
+    answer.refused(StatusCode::TOO_MANY_REQUESTS)?;
     let (_, html) = app
         .page(
             &TestApp::client(),
@@ -235,7 +298,7 @@ async fn login_is_rate_limited_per_account(backend: Backend) -> TestResult {
         "the page names the wait"
     );
     // Another account is not affected.
-    let other = app.create_user("Other User", "member").await?;
+    let other = app.create_user("Other User", Role::Member).await?;
     app.login(&other).await?;
     app.stop().await;
     Ok(())
@@ -259,12 +322,12 @@ async fn login_is_rate_limited_per_address(backend: Backend) -> TestResult {
     )
     .await?;
     for n in 0..4 {
-        let (_, status, _) =
+        let (_, answer) =
             timed_login(&app, &format!("someone{n}@example.com"), "password guess").await?;
-        ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+        answer.refused(StatusCode::UNPROCESSABLE_ENTITY)?;
     }
-    let (_, status, body) = timed_login(&app, "someone9@example.com", "password guess").await?;
-    ensure!(status == StatusCode::TOO_MANY_REQUESTS, "{status} {body}");
+    let (_, answer) = timed_login(&app, "someone9@example.com", "password guess").await?;
+    answer.refused(StatusCode::TOO_MANY_REQUESTS)?;
     app.stop().await;
     Ok(())
 }
@@ -279,16 +342,19 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(ToOwned::to_owned)
 }
 
+/// Signs in with an explicit cookie header (or none), to watch the session cookie itself.
 async fn raw_login(
     app: &TestApp,
     cookie: Option<&str>,
     email: &str,
     password: &str,
 ) -> anyhow::Result<reqwest::Response> {
+    let body = serde_qs::to_string(&login_args(email, password))?;
     let mut request = TestApp::bare_client()
         .post(app.url("/api/login"))
         .header("Accept", "application/json")
-        .form(&[("email", email), ("password", password)]);
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body);
     if let Some(cookie) = cookie {
         request = request.header("Cookie", cookie);
     }
@@ -299,30 +365,35 @@ fn cookie_pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap_or_default().to_owned()
 }
 
-async fn whoami(app: &TestApp, cookie: &str) -> anyhow::Result<serde_json::Value> {
+async fn whoami(app: &TestApp, cookie: &str) -> anyhow::Result<Option<app::auth::CurrentUser>> {
     let response = TestApp::bare_client()
         .post(app.url("/api/get_current_user"))
         .header("Cookie", cookie)
         .send()
         .await?;
-    json(&response.text().await?)
+    ensure!(response.status() == StatusCode::OK, "{}", response.status());
+    Ok(serde_json::from_str(&response.text().await?)?)
 }
 
 async fn session_is_rotated_on_login_and_removed_on_logout(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let user = app.create_user("Rotating User", "member").await?;
+    let user = app.create_user("Rotating User", Role::Member).await?;
     let first = raw_login(&app, None, &user.email, &user.password).await?;
     let first_cookie = cookie_pair(&session_cookie(&first).context("a session cookie")?);
+    ensure!(
+        whoami(&app, &first_cookie).await?.map(|u| u.id) == Some(user.id),
+        "the first session works"
+    );
     // Signing in again from that browser gives a new session id; the old one is dead.
     let second = raw_login(&app, Some(&first_cookie), &user.email, &user.password).await?;
     let second_cookie = cookie_pair(&session_cookie(&second).context("a new session cookie")?);
     ensure!(first_cookie != second_cookie, "the id changed on sign-in");
     ensure!(
-        whoami(&app, &first_cookie).await?.is_null(),
+        whoami(&app, &first_cookie).await?.is_none(),
         "old id no longer works"
     );
     ensure!(
-        whoami(&app, &second_cookie).await?["id"] == user.id,
+        whoami(&app, &second_cookie).await?.map(|u| u.id) == Some(user.id),
         "new id works"
     );
 
@@ -339,7 +410,7 @@ async fn session_is_rotated_on_login_and_removed_on_logout(backend: Backend) -> 
         .fetch_one(&app.db)
         .await?;
     ensure!(left == 0, "sessions left after logout: {left}");
-    ensure!(whoami(&app, &second_cookie).await?.is_null(), "logged out");
+    ensure!(whoami(&app, &second_cookie).await?.is_none(), "logged out");
     app.stop().await;
     Ok(())
 }
@@ -354,8 +425,9 @@ async fn session_cookie_is_httponly_samesite_and_optionally_secure(backend: Back
             },
         )
         .await?;
-        let user = app.create_user("Cookie User", "member").await?;
+        let user = app.create_user("Cookie User", Role::Member).await?;
         let response = raw_login(&app, None, &user.email, &user.password).await?;
+        ensure!(response.status() == StatusCode::OK, "{}", response.status());
         let cookie = session_cookie(&response).context("cookie")?;
         ensure!(cookie.contains("HttpOnly"), "{cookie}");
         ensure!(cookie.contains("SameSite=Lax"), "{cookie}");
@@ -370,40 +442,36 @@ async fn session_cookie_is_httponly_samesite_and_optionally_secure(backend: Back
 
 async fn deactivated_user_is_logged_out_at_once(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let admin = app.create_user("Admin Person", "admin").await?;
-    let member = app.create_user("Leaving Member", "member").await?;
+    let admin = app.create_user("Admin Person", Role::Admin).await?;
+    let member = app.create_user("Leaving Member", Role::Member).await?;
     let member_client = app.login(&member).await?;
-    let (status, _) = app.call(&member_client, "get_dashboard", &[]).await?;
-    ensure!(status == StatusCode::OK, "member is in: {status}");
+    let dashboard = app.call(&member_client, GetDashboard {}).await?.ok()?;
+    ensure!(dashboard.name == "Leaving Member", "member is in");
 
     let admin_client = app.login(&admin).await?;
-    let (status, body) = app
-        .call(
-            &admin_client,
-            "set_user_active",
-            &[("id", &member.id.to_string()), ("active", "false")],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "deactivate: {status} {body}");
-
-    let (status, _) = app.call(&member_client, "get_dashboard", &[]).await?;
-    ensure!(
-        status == StatusCode::UNAUTHORIZED,
-        "member is out at once: {status}"
-    );
+    app.call(
+        &admin_client,
+        SetUserActive {
+            id: member.id,
+            active: false,
+        },
+    )
+    .await?
+    .ok()?;
+    let error = app
+        .call(&member_client, GetDashboard {})
+        .await?
+        .refused(StatusCode::UNAUTHORIZED)?;
+    ensure!(error == AppError::Unauthenticated, "member is out at once");
     let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE user_id = $1")
         .bind(member.id)
         .fetch_one(&app.db)
         .await?;
     ensure!(sessions == 0, "their sessions were deleted: {sessions}");
-    let (_, status, body) = timed_login(&app, &member.email, &member.password).await?;
+    let (_, answer) = timed_login(&app, &member.email, &member.password).await?;
     ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY,
-        "no sign-in: {status}"
-    );
-    ensure!(
-        body.contains("do not match an active account"),
-        "generic message: {body}"
+        answer.refused(StatusCode::UNPROCESSABLE_ENTITY)? == bad_credentials(),
+        "no sign-in, and the generic message"
     );
     // The audit log names who did it.
     let actor: Option<i64> = sqlx::query_scalar(
@@ -417,10 +485,13 @@ async fn deactivated_user_is_logged_out_at_once(backend: Backend) -> TestResult 
     // Reactivated, they can sign in again.
     app.call(
         &admin_client,
-        "set_user_active",
-        &[("id", &member.id.to_string()), ("active", "true")],
+        SetUserActive {
+            id: member.id,
+            active: true,
+        },
     )
-    .await?;
+    .await?
+    .ok()?;
     app.login(&member).await?;
     app.stop().await;
     Ok(())
@@ -428,71 +499,52 @@ async fn deactivated_user_is_logged_out_at_once(backend: Backend) -> TestResult 
 
 async fn member_cannot_reach_admin_pages_or_functions(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let admin = app.create_user("The Admin", "admin").await?;
-    let member = app.create_user("Just Member", "member").await?;
+    let admin = app.create_user("The Admin", Role::Admin).await?;
+    let member = app.create_user("Just Member", Role::Member).await?;
     let client = app.login(&member).await?;
-    let admin_id = admin.id.to_string();
-    let calls: Vec<(&str, Vec<(&str, &str)>)> = vec![
-        ("list_users", vec![]),
-        ("new_user_form", vec![]),
-        (
-            "create_user",
-            vec![
-                ("name", "Sneaky"),
-                ("email", "sneaky@example.com"),
-                ("timezone", "UTC"),
-                ("role", "admin"),
-                ("password_mode", "password"),
-                ("password", "sneaky password"),
-            ],
-        ),
-        ("get_user_edit", vec![("id", &admin_id)]),
-        (
-            "update_user",
-            vec![
-                ("id", &admin_id),
-                ("name", "X"),
-                ("email", "x@example.com"),
-                ("timezone", "UTC"),
-                ("role", "member"),
-            ],
-        ),
-        (
-            "set_user_active",
-            vec![("id", &admin_id), ("active", "false")],
-        ),
-        ("issue_password_link", vec![("id", &admin_id)]),
-    ];
-    for (endpoint, args) in &calls {
-        let (status, body) = app.call(&client, endpoint, args).await?;
-        ensure!(
-            status == StatusCode::FORBIDDEN,
-            "{endpoint}: {status} {body}"
-        );
-        ensure!(body.contains("Forbidden"), "{endpoint}: {body}");
-        // Anonymous callers are turned away too.
-        let (status, _) = app.call(&TestApp::client(), endpoint, args).await?;
-        ensure!(
-            status == StatusCode::UNAUTHORIZED,
-            "{endpoint} anonymous: {status}"
-        );
-    }
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db)
-        .await?;
-    ensure!(users == 2, "nothing was created: {users}");
-    let admin_role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
-        .bind(admin.id)
-        .fetch_one(&app.db)
-        .await?;
-    let admin_active = app::users::repo::find_by_id(&app.db, admin.id)
+    let before = app.digest().await?;
+    let anonymous = TestApp::client();
+    for (who, expected) in [
+        (&client, StatusCode::FORBIDDEN),
+        (&anonymous, StatusCode::UNAUTHORIZED),
+    ] {
+        app.call(who, ListUsers {}).await?.refused(expected)?;
+        app.call(who, NewUserForm {}).await?.refused(expected)?;
+        app.call(
+            who,
+            new_user(
+                "Sneaky",
+                "sneaky@example.com",
+                "admin",
+                "password",
+                "sneaky password",
+            ),
+        )
         .await?
-        .is_some_and(|u| u.active);
-    ensure!(admin_role == "admin" && admin_active, "admin untouched");
-    let links: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM password_links")
-        .fetch_one(&app.db)
-        .await?;
-    ensure!(links == 0, "no links issued");
+        .refused(expected)?;
+        app.call(who, GetUserEdit { id: admin.id })
+            .await?
+            .refused(expected)?;
+        app.call(
+            who,
+            profile(admin.id, "X", "x@example.com", "UTC", "member"),
+        )
+        .await?
+        .refused(expected)?;
+        app.call(
+            who,
+            SetUserActive {
+                id: admin.id,
+                active: false,
+            },
+        )
+        .await?
+        .refused(expected)?;
+        app.call(who, IssuePasswordLink { id: admin.id })
+            .await?
+            .refused(expected)?;
+    }
+    app.ensure_unchanged(&before, "refused admin calls").await?;
     let (status, html) = app.page(&client, "/admin/users").await?;
     ensure!(status == StatusCode::FORBIDDEN, "admin page: {status}");
     ensure!(
@@ -530,37 +582,31 @@ async fn anonymous_visitors_are_sent_to_sign_in(backend: Backend) -> TestResult 
 
 async fn admin_creates_user_with_one_time_link(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let admin = app.create_user("Link Admin", "admin").await?;
+    let admin = app.create_user("Link Admin", Role::Admin).await?;
     let client = app.login(&admin).await?;
-    let (status, body) = app
-        .call(
-            &client,
-            "create_user",
-            &[
-                ("name", "New Hire"),
-                ("email", "new.hire@example.com"),
-                ("timezone", "Asia/Tokyo"),
-                ("role", "member"),
-                ("password_mode", "link"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
-    let id = json(&body)?["id"].as_i64().context("id")?;
+    let mut create = new_user("New Hire", "new.hire@example.com", "member", "link", "");
+    create.input.timezone = "Asia/Tokyo".into();
+    let created = app.call(&client, create).await?.ok()?;
+    ensure!(
+        created.password_link.is_none(),
+        "the link is not in the JSON answer"
+    );
     // The link is shown once, on the user's page.
-    let (_, body) = app
-        .call(&client, "get_user_edit", &[("id", &id.to_string())])
-        .await?;
-    let data = json(&body)?;
-    let link = data[1].as_str().context("link shown")?.to_owned();
+    let (edit, link) = app
+        .call(&client, GetUserEdit { id: created.id })
+        .await?
+        .ok()?;
+    ensure!(edit.user.timezone == "Asia/Tokyo" && !edit.user.has_password);
+    let link = link.context("link shown")?;
     ensure!(
         link.starts_with(&app.address) && link.contains("/set-password/"),
         "{link}"
     );
-    let (_, body) = app
-        .call(&client, "get_user_edit", &[("id", &id.to_string())])
-        .await?;
-    ensure!(json(&body)?[1].is_null(), "shown only once");
+    let (_, again) = app
+        .call(&client, GetUserEdit { id: created.id })
+        .await?
+        .ok()?;
+    ensure!(again.is_none(), "shown only once");
     let token = link.rsplit('/').next().context("token")?;
     let stored: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM password_links WHERE token_hash = $1")
@@ -570,170 +616,136 @@ async fn admin_creates_user_with_one_time_link(backend: Backend) -> TestResult {
     ensure!(stored == 0, "the token itself is not stored");
 
     // The new user cannot sign in before setting a password.
-    let (_, status, _) = timed_login(&app, "new.hire@example.com", "anything at all").await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+    let (_, answer) = timed_login(&app, "new.hire@example.com", "anything at all").await?;
+    answer.refused(StatusCode::UNPROCESSABLE_ENTITY)?;
     let anon = TestApp::client();
-    let (_, owner) = app
-        .call(&anon, "password_link_owner", &[("token", token)])
-        .await?;
-    ensure!(owner == "\"New Hire\"", "{owner}");
-    let (status, body) = app
+    let owner = app
         .call(
             &anon,
-            "redeem_password_link",
-            &[
-                ("token", token),
-                ("new_password", "short"),
-                ("new_password_confirm", "short"),
-            ],
+            PasswordLinkOwner {
+                token: token.into(),
+            },
         )
-        .await?;
+        .await?
+        .ok()?;
+    ensure!(owner.as_deref() == Some("New Hire"), "{owner:?}");
+    let fields = app.call(&anon, redeem(token, "short")).await?.invalid()?;
     ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("at least 10"),
-        "{body}"
+        fields
+            .get("new_password")
+            .is_some_and(|m| m.contains("at least 10")),
+        "{fields:?}"
     );
-    let (status, body) = app
-        .call(
-            &anon,
-            "redeem_password_link",
-            &[
-                ("token", token),
-                ("new_password", "my own passphrase"),
-                ("new_password_confirm", "my own passphrase"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
-    let (_, status, body) = timed_login(&app, "new.hire@example.com", "my own passphrase").await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
+    app.call(&anon, redeem(token, "my own passphrase"))
+        .await?
+        .ok()?;
+    let (_, answer) = timed_login(&app, "new.hire@example.com", "my own passphrase").await?;
+    answer.ok()?;
     // Used up.
-    let (status, body) = app
+    app.call(&anon, redeem(token, "another passphrase"))
+        .await?
+        .refused(StatusCode::CONFLICT)?;
+    let owner = app
         .call(
             &anon,
-            "redeem_password_link",
-            &[
-                ("token", token),
-                ("new_password", "another passphrase"),
-                ("new_password_confirm", "another passphrase"),
-            ],
+            PasswordLinkOwner {
+                token: token.into(),
+            },
         )
-        .await?;
-    ensure!(status == StatusCode::CONFLICT, "{status} {body}");
-    let (_, owner) = app
-        .call(&anon, "password_link_owner", &[("token", token)])
-        .await?;
-    ensure!(owner == "null", "{owner}");
+        .await?
+        .ok()?;
+    ensure!(owner.is_none(), "{owner:?}");
 
     // Initial-password mode.
-    let (status, body) = app
-        .call(
-            &client,
-            "create_user",
-            &[
-                ("name", "Second Hire"),
-                ("email", "second@example.com"),
-                ("timezone", "UTC"),
-                ("role", "admin"),
-                ("password_mode", "password"),
-                ("password", "initial passphrase"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
-    let (_, status, _) = timed_login(&app, "SECOND@example.com", "initial passphrase").await?;
-    ensure!(status == StatusCode::OK, "case-insensitive email sign-in");
+    app.call(
+        &client,
+        new_user(
+            "Second Hire",
+            "second@example.com",
+            "admin",
+            "password",
+            "initial passphrase",
+        ),
+    )
+    .await?
+    .ok()?;
+    let (_, answer) = timed_login(&app, "SECOND@example.com", "initial passphrase").await?;
+    answer.ok().context("case-insensitive email sign-in")?;
     app.stop().await;
     Ok(())
 }
 
 async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let admin = app.create_user("Only Admin", "admin").await?;
-    let other = app.create_user("Other Person", "member").await?;
+    let admin = app.create_user("Only Admin", Role::Admin).await?;
+    let other = app.create_user("Other Person", Role::Member).await?;
     let client = app.login(&admin).await?;
-    let id = other.id.to_string();
     // Bad input: a message per field, nothing saved.
-    let (status, body) = app
-        .call(
-            &client,
-            "update_user",
-            &[
-                ("id", &id),
-                ("name", ""),
-                ("email", "bad"),
-                ("timezone", "Nowhere"),
-                ("role", "owner"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::UNPROCESSABLE_ENTITY, "{status}");
+    let before = app.digest().await?;
+    let fields = app
+        .call(&client, profile(other.id, "", "bad", "Nowhere", "owner"))
+        .await?
+        .invalid()?;
     for field in ["name", "email", "timezone", "role"] {
-        ensure!(body.contains(&format!("\"{field}\"")), "{field} in {body}");
+        ensure!(fields.get(field).is_some(), "{field} in {fields:?}");
     }
     // A duplicate email, in another case.
-    let (status, body) = app
+    let fields = app
         .call(
             &client,
-            "update_user",
-            &[
-                ("id", &id),
-                ("name", "Other Person"),
-                ("email", &admin.email.to_uppercase()),
-                ("timezone", "UTC"),
-                ("role", "member"),
-            ],
+            profile(
+                other.id,
+                "Other Person",
+                &admin.email.to_uppercase(),
+                "UTC",
+                "member",
+            ),
         )
-        .await?;
+        .await?
+        .invalid()?;
     ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("already exists"),
-        "{body}"
+        fields
+            .get("email")
+            .is_some_and(|m| m.contains("already exists")),
+        "{fields:?}"
     );
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(other.id)
-        .fetch_one(&app.db)
-        .await?;
-    ensure!(email == other.email, "unchanged: {email}");
     // The only admin cannot demote or deactivate themselves.
-    let (status, body) = app
+    let fields = app
         .call(
             &client,
-            "update_user",
-            &[
-                ("id", &admin.id.to_string()),
-                ("name", "Only Admin"),
-                ("email", &admin.email),
-                ("timezone", "UTC"),
-                ("role", "member"),
-            ],
+            profile(admin.id, "Only Admin", &admin.email, "UTC", "member"),
         )
-        .await?;
+        .await?
+        .invalid()?;
     ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("only active admin"),
-        "{body}"
+        fields
+            .get("role")
+            .is_some_and(|m| m.contains("only active admin")),
+        "{fields:?}"
     );
-    let (status, _) = app
-        .call(
-            &client,
-            "set_user_active",
-            &[("id", &admin.id.to_string()), ("active", "false")],
-        )
-        .await?;
-    ensure!(status == StatusCode::CONFLICT, "{status}");
+    app.call(
+        &client,
+        SetUserActive {
+            id: admin.id,
+            active: false,
+        },
+    )
+    .await?
+    .refused(StatusCode::CONFLICT)?;
+    app.ensure_unchanged(&before, "refused edits").await?;
     // A valid edit is saved and audited with before and after.
-    let (status, body) = app
-        .call(
-            &client,
-            "update_user",
-            &[
-                ("id", &id),
-                ("name", "Other Renamed"),
-                ("email", "renamed@example.com"),
-                ("timezone", "Europe/Paris"),
-                ("role", "admin"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
+    app.call(
+        &client,
+        profile(
+            other.id,
+            "Other Renamed",
+            "renamed@example.com",
+            "Europe/Paris",
+            "admin",
+        ),
+    )
+    .await?
+    .ok()?;
     let (before, after): (String, String) = sqlx::query_as(
         "SELECT before_json, after_json FROM audit_log WHERE entity_id = $1 AND action = 'update'",
     )
@@ -750,74 +762,62 @@ async fn admin_edit_validates_and_keeps_one_admin(backend: Backend) -> TestResul
 
 async fn password_change_ends_other_sessions(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let user = app.create_user("Changing User", "member").await?;
+    let user = app.create_user("Changing User", Role::Member).await?;
     let laptop = app.login(&user).await?;
     let phone = app.login(&user).await?;
-    let (status, body) = app
-        .call(
-            &laptop,
-            "change_password",
-            &[
-                ("current_password", "not my password"),
-                ("new_password", "brand new passphrase"),
-                ("new_password_confirm", "brand new passphrase"),
-            ],
-        )
-        .await?;
-    ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("current_password"),
-        "{body}"
-    );
-    let (status, body) = app
-        .call(
-            &laptop,
-            "change_password",
-            &[
-                ("current_password", &user.password),
-                ("new_password", "brand new passphrase"),
-                ("new_password_confirm", "brand new passphrase"),
-            ],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK, "{status} {body}");
-    let (status, _) = app.call(&laptop, "get_dashboard", &[]).await?;
-    ensure!(status == StatusCode::OK, "this session continues");
-    let (status, _) = app.call(&phone, "get_dashboard", &[]).await?;
-    ensure!(
-        status == StatusCode::UNAUTHORIZED,
-        "the other session ended: {status}"
-    );
-    let (_, status, _) = timed_login(&app, &user.email, "brand new passphrase").await?;
-    ensure!(status == StatusCode::OK, "new password works");
+    let change = |current: &str| ChangePassword {
+        input: PasswordChangeInput {
+            current_password: current.into(),
+            new_password: "brand new passphrase".into(),
+            new_password_confirm: "brand new passphrase".into(),
+        },
+    };
+    let fields = app
+        .call(&laptop, change("not my password"))
+        .await?
+        .invalid()?;
+    ensure!(fields.get("current_password").is_some(), "{fields:?}");
+    app.call(&laptop, change(&user.password)).await?.ok()?;
+    app.call(&laptop, GetDashboard {})
+        .await?
+        .ok()
+        .context("this session continues")?;
+    app.call(&phone, GetDashboard {})
+        .await?
+        .refused(StatusCode::UNAUTHORIZED)
+        .context("the other session ended")?;
+    let (_, answer) = timed_login(&app, &user.email, "brand new passphrase").await?;
+    answer.ok().context("the new password works")?;
     app.stop().await;
     Ok(())
 }
 
 async fn own_timezone_is_validated(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let user = app.create_user("Zoned User", "member").await?;
+    let user = app.create_user("Zoned User", Role::Member).await?;
     let client = app.login(&user).await?;
-    let (status, body) = app
-        .call(
-            &client,
-            "update_my_timezone",
-            &[("timezone", "Atlantis/Capital")],
-        )
-        .await?;
+    let zone = |name: &str| UpdateMyTimezone {
+        input: TimezoneInput {
+            timezone: name.into(),
+        },
+    };
+    let fields = app
+        .call(&client, zone("Atlantis/Capital"))
+        .await?
+        .invalid()?;
     ensure!(
-        status == StatusCode::UNPROCESSABLE_ENTITY && body.contains("not a known time zone"),
-        "{body}"
+        fields
+            .get("timezone")
+            .is_some_and(|m| m.contains("not a known time zone")),
+        "{fields:?}"
     );
-    let (status, _) = app
-        .call(
-            &client,
-            "update_my_timezone",
-            &[("timezone", "Pacific/Auckland")],
-        )
-        .await?;
-    ensure!(status == StatusCode::OK);
-    let (_, me) = app.call(&client, "get_current_user", &[]).await?;
-    ensure!(json(&me)?["timezone"] == "Pacific/Auckland", "{me}");
+    app.call(&client, zone("Pacific/Auckland")).await?.ok()?;
+    let me = app
+        .call(&client, GetCurrentUser {})
+        .await?
+        .ok()?
+        .context("signed in")?;
+    ensure!(me.timezone == "Pacific/Auckland", "{me:?}");
     app.stop().await;
     Ok(())
 }
@@ -826,15 +826,14 @@ async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(
     backend: Backend,
 ) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
-    let admin = app.create_user("Form Admin", "admin").await?;
+    let admin = app.create_user("Form Admin", Role::Admin).await?;
     let client = TestApp::client();
     // Wrong password without JavaScript: back to the form, with the message on the page.
     let (status, location) = app
         .post_form(
             &client,
-            "login",
+            login_args(&admin.email, "wrong password"),
             "/login",
-            &[("email", &admin.email), ("password", "wrong password")],
         )
         .await?;
     ensure!(status == StatusCode::FOUND, "{status}");
@@ -846,35 +845,20 @@ async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(
         "message shown"
     );
     // Right password: straight to where they were going.
-    let (status, location) = app
-        .post_form(
-            &client,
-            "login",
-            "/login",
-            &[
-                ("email", &admin.email),
-                ("password", &admin.password),
-                ("next", "/admin/users"),
-            ],
-        )
-        .await?;
+    let mut login = login_args(&admin.email, &admin.password);
+    login.input.next = "/admin/users".into();
+    let (status, location) = app.post_form(&client, login, "/login").await?;
     ensure!(
         status == StatusCode::FOUND && location.as_deref() == Some("/admin/users"),
         "{location:?}"
     );
     // A field error renders next to its field (aria-describedby ties them).
+    let before = app.digest().await?;
     let (_, location) = app
         .post_form(
             &client,
-            "create_user",
+            new_user("No Email", "nope", "member", "link", ""),
             "/admin/users/new",
-            &[
-                ("name", "No Email"),
-                ("email", "nope"),
-                ("timezone", "UTC"),
-                ("role", "member"),
-                ("password_mode", "link"),
-            ],
         )
         .await?;
     let location = location.context("redirect")?;
@@ -888,10 +872,7 @@ async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(
         "email error next to the field: {}",
         &html[start..(start + 1200).min(html.len())]
     );
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&app.db)
-        .await?;
-    ensure!(count == 1, "nothing saved");
+    app.ensure_unchanged(&before, "a refused form").await?;
     app.stop().await;
     Ok(())
 }
@@ -901,7 +882,7 @@ async fn unknown_pages_are_404(backend: Backend) -> TestResult {
     let (status, html) = app.page(&TestApp::client(), "/no/such/page").await?;
     ensure!(status == StatusCode::NOT_FOUND, "{status}");
     ensure!(html.contains("Page not found"), "friendly page");
-    let admin = app.create_user("Admin 404", "admin").await?;
+    let admin = app.create_user("Admin 404", Role::Admin).await?;
     let client = app.login(&admin).await?;
     let (status, html) = app.page(&client, "/admin/users/999999").await?;
     ensure!(
@@ -931,7 +912,9 @@ async fn failed_migration_stops_start_up(backend: Backend) -> TestResult {
     Ok(())
 }
 
-async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backend) -> TestResult {
+async fn command_line_migrates_creates_admin_loads_demo_data_and_runs_jobs(
+    backend: Backend,
+) -> TestResult {
     let binary = hireloop_tests::app::site_root()
         .join("..")
         .join("debug")
@@ -1005,6 +988,25 @@ async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backen
         String::from_utf8_lossy(&output.stdout).contains("0 new accounts"),
         "idempotent"
     );
+    // The background jobs in their one-shot form: an expired session is removed.
+    let db = app::db::connect(&url, 1).await?;
+    sqlx::query("INSERT INTO sessions (id, user_id, data, expires_at) VALUES ('old', NULL, $1, 1)")
+        .bind(vec![0_u8])
+        .execute(&db)
+        .await?;
+    let output = run(&["run-jobs", "--once"], None)?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    ensure!(
+        output.status.success()
+            && stdout.contains("delete-expired-sessions: 1 expired sessions removed"),
+        "run-jobs: {stdout} {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE id = 'old'")
+        .fetch_one(&db)
+        .await?;
+    ensure!(left == 0, "the expired session is gone");
+    db.close().await;
     // The admin can sign in to a server on that database.
     let mut settings = hireloop::config::Settings::for_database(&url);
     settings.site_root = hireloop_tests::app::site_root();
@@ -1017,10 +1019,11 @@ async fn command_line_migrates_creates_admin_and_loads_demo_data(backend: Backen
     let response = TestApp::bare_client()
         .post(format!("http://127.0.0.1:{port}/api/login"))
         .header("Accept", "application/json")
-        .form(&[
-            ("email", "boss@example.com"),
-            ("password", "a long admin passphrase"),
-        ])
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(serde_qs::to_string(&login_args(
+            "boss@example.com",
+            "a long admin passphrase",
+        ))?)
         .send()
         .await?;
     ensure!(response.status() == StatusCode::OK, "{}", response.status());

@@ -8,9 +8,12 @@
 mod access;
 mod accounts;
 mod accounts_ui;
+mod board;
+mod confidentiality;
 mod docs;
 mod pipeline;
 mod pipeline_ui;
+mod scheduling;
 mod support;
 
 use hireloop_tests::{browser, postgres, scratch, Backend};
@@ -27,7 +30,10 @@ fn all_cases() -> Vec<Case> {
     cases.extend(accounts::cases());
     cases.extend(accounts_ui::cases());
     cases.extend(pipeline::cases());
+    cases.extend(board::cases());
+    cases.extend(scheduling::cases());
     cases.extend(access::cases());
+    cases.extend(confidentiality::cases());
     cases.extend(pipeline_ui::cases());
     cases
 }

@@ -5,7 +5,6 @@ use crate::cases;
 use crate::support::with_browser;
 use anyhow::ensure;
 use hireloop_tests::browser::Browser;
-use hireloop_tests::fixture::day;
 use hireloop_tests::{spawn_app, Backend, Fixture, Options, TestResult, TestUser};
 use std::sync::Arc;
 
@@ -57,8 +56,10 @@ async fn add_interview(
     b.wait_for_text(&format!("Remove {name}")).await
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn schedule(
     b: &Arc<Browser>,
+    day: &str,
     template: &str,
     person: &str,
     row_skill: Option<i64>,
@@ -69,7 +70,7 @@ async fn schedule(
     b.click_link(&format!("Schedule {template}")).await?;
     b.wait_for_text("The loop so far").await?;
     b.wait_hydrated().await?;
-    b.set_value("Date", &day(3)).await?;
+    b.set_value("Date", day).await?;
     b.set_value("Starts at", start).await?;
     b.set_value("Ends at", end).await?;
     b.fill("Place or video link", "https://meet.example/loop")
@@ -95,6 +96,7 @@ async fn hiring_manager_builds_an_opening_adds_candidates_and_schedules_a_loop(
     let fx = Fixture::new(&app).await?;
     let hannah = fx.people.hiring_manager.clone();
     let skills = fx.skills;
+    let (day3, day4) = (app.day(3), app.day(4));
     with_browser(&app.address, true, |b| async move {
         sign_in(&b, &hannah).await?;
         b.click_link("Openings").await?;
@@ -179,6 +181,7 @@ async fn hiring_manager_builds_an_opening_adds_candidates_and_schedules_a_loop(
         b.wait_for_text("Technical loop · 0 days in stage").await?;
         schedule(
             &b,
+            &day3,
             "Pipelines deep dive",
             "Ivan Interviewer",
             None,
@@ -191,6 +194,7 @@ async fn hiring_manager_builds_an_opening_adds_candidates_and_schedules_a_loop(
             .await?;
         schedule(
             &b,
+            &day3,
             "Schema design",
             "Priya Nair",
             None,
@@ -201,6 +205,7 @@ async fn hiring_manager_builds_an_opening_adds_candidates_and_schedules_a_loop(
         .await?;
         schedule(
             &b,
+            &day3,
             "Working together",
             "Tom Okafor",
             None,
@@ -224,7 +229,7 @@ async fn hiring_manager_builds_an_opening_adds_candidates_and_schedules_a_loop(
         b.wait_for_text("The loop so far").await?;
         b.wait_hydrated().await?;
         b.fill("Interview title", "Extra back-end").await?;
-        b.set_value("Date", &day(4)).await?;
+        b.set_value("Date", &day4).await?;
         b.fill("Place or video link", "Room 1").await?;
         b.choose("Interviewer 1", "Priya Nair").await?;
         b.check_by_id(&format!("row-1-skill-{}", skills.backend))
@@ -270,6 +275,10 @@ async fn interviewer_sees_only_their_interviews_and_the_kit(backend: Backend) ->
             text.contains("Back-end deep dive — Maria Garcia")
                 && text.contains("Data modelling — Jordan Blake"),
             "{text}"
+        );
+        ensure!(
+            !text.contains("Communication — Maria Garcia"),
+            "not Tom's interview with Maria, which Ivan is not part of: {text}"
         );
         ensure!(
             text.contains("(Europe/Berlin)"),

@@ -48,8 +48,3 @@ where
     }
     result
 }
-
-/// Decodes the JSON body of a server function's answer.
-pub fn json(body: &str) -> anyhow::Result<serde_json::Value> {
-    serde_json::from_str(body).map_err(|e| anyhow::anyhow!("not JSON ({e}): {body}"))
-}

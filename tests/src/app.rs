@@ -1,13 +1,21 @@
-//! The real server, started in-process on port 0 with its own database.
+//! The real server, started in-process on port 0 with its own database and its own clock,
+//! and typed helpers to call its server functions the way the browser does.
 
 use anyhow::Context;
-use app::auth::password;
-use app::db::{now, Db};
-use app::users::repo::{self as users, NewUser};
-use app::values::NewPassword;
+use app::auth::{api::Login, password, LoginInput};
+use app::clock::Clock;
+use app::db::Db;
+use app::error::AppError;
+use app::users::service::{self as users, NewUser};
+use app::values::{NewPassword, Role};
 use hireloop::config::Settings;
 use hireloop::startup::{prepare_database, Application};
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Debug;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -64,13 +72,16 @@ pub struct TestUser {
     pub password: String,
 }
 
-/// A running server and its database.
+/// A running server, its database and its clock.
 pub struct TestApp {
     pub address: String,
     pub port: u16,
     pub db: Db,
     pub backend: Backend,
     pub database_url: String,
+    /// The server's clock: tests move it instead of sleeping. It starts at 12:00 UTC of
+    /// today, so that "in two days" is the same date in every zone the tests use.
+    pub clock: Clock,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: tempfile::TempDir,
 }
@@ -93,6 +104,17 @@ pub async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> anyh
     })
 }
 
+/// A clock that reads 12:00 UTC of today (and runs on from there).
+pub fn midday_clock() -> Clock {
+    let clock = Clock::system();
+    let today = chrono::Utc::now().date_naive();
+    let noon = today
+        .and_hms_opt(12, 0, 0)
+        .map_or_else(|| clock.now(), |t| t.and_utc().timestamp());
+    clock.set(noon);
+    clock
+}
+
 /// Starts the server on a fresh database.
 pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<TestApp> {
     let dir = tempfile::Builder::new()
@@ -107,7 +129,8 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
     settings.login_account_burst = options.login_account_burst;
     settings.secure_cookies = options.secure_cookies;
     let db = prepare_database(&settings).await?;
-    let application = Application::build_with_db(settings, db.clone()).await?;
+    let clock = midday_clock();
+    let application = Application::build_with(settings, db.clone(), clock.clone()).await?;
     let port = application.port();
     let (tx, rx) = oneshot::channel();
     tokio::spawn(application.run_with_shutdown(async {
@@ -119,6 +142,7 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
         db,
         backend,
         database_url,
+        clock,
         shutdown: Some(tx),
         _dir: dir,
     })
@@ -135,17 +159,65 @@ async fn password_hash() -> anyhow::Result<String> {
     Ok(HASH.get_or_init(|| hash).clone())
 }
 
+/// A server function's answer: the HTTP status and the body decoded into the app's own types.
+#[derive(Debug)]
+pub struct Answer<T> {
+    pub status: StatusCode,
+    pub result: Result<T, AppError>,
+    /// The raw body, for checks on what a refusal reveals.
+    pub body: String,
+}
+
+impl<T: Debug> Answer<T> {
+    /// The value of a successful call; anything else fails the test with what came back.
+    pub fn ok(self) -> anyhow::Result<T> {
+        match self.result {
+            Ok(value) if self.status == StatusCode::OK => Ok(value),
+            other => anyhow::bail!("expected success, got {}: {other:?}", self.status),
+        }
+    }
+
+    /// The error of a call refused with `status`; anything else fails the test.
+    pub fn refused(self, status: StatusCode) -> anyhow::Result<AppError> {
+        match self.result {
+            Err(error) if self.status == status && error.status() == status.as_u16() => Ok(error),
+            other => anyhow::bail!("expected {status}, got {}: {other:?}", self.status),
+        }
+    }
+
+    /// The field messages of a call refused as invalid input (422).
+    pub fn invalid(self) -> anyhow::Result<app::error::FieldErrors> {
+        match self.refused(StatusCode::UNPROCESSABLE_ENTITY)? {
+            AppError::Invalid(fields) => Ok(fields),
+            other => anyhow::bail!("expected field errors, got {other:?}"),
+        }
+    }
+}
+
+/// What a snapshot of the database holds: every table's rows, as text.
+pub type Digest = BTreeMap<String, Vec<Vec<Option<String>>>>;
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
 
-    /// Creates an active account directly in the database (`role` is `admin` or `member`).
-    pub async fn create_user(&self, name: &str, role: &str) -> anyhow::Result<TestUser> {
+    /// The date `days` from the test clock's now, as `YYYY-MM-DD` (UTC; the same date in
+    /// every zone the tests use, since the clock starts at noon UTC).
+    pub fn day(&self, days: i64) -> String {
+        chrono::DateTime::from_timestamp(self.clock.now() + days * 86_400, 0)
+            .unwrap_or_default()
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    /// Creates an active account directly through the users service.
+    pub async fn create_user(&self, name: &str, role: Role) -> anyhow::Result<TestUser> {
         let n = NEXT_USER.fetch_add(1, Ordering::SeqCst);
         let email = format!("{}.{n}@example.com", name.to_lowercase().replace(' ', "."));
         let hash = password_hash().await?;
-        let id = users::insert(
+        let now = self.clock.now();
+        let id = users::insert_account(
             &self.db,
             &NewUser {
                 name,
@@ -154,11 +226,13 @@ impl TestApp {
                 role,
                 password_hash: Some(&hash),
             },
-            now(),
+            now,
         )
         .await
-        .context("creating a test user")?;
-        app::auth::repo::mark_initialised(&self.db, now()).await?;
+        .map_err(|e| anyhow::anyhow!("creating a test user: {e:?}"))?;
+        app::auth::service::mark_initialised(&self.db, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         Ok(TestUser {
             id,
             name: name.to_owned(),
@@ -189,53 +263,91 @@ impl TestApp {
     /// Signs `user` in with a new client and returns it.
     pub async fn login(&self, user: &TestUser) -> anyhow::Result<reqwest::Client> {
         let client = Self::client();
-        let (status, body) = self
-            .call(
-                &client,
-                "login",
-                &[("email", &user.email), ("password", &user.password)],
-            )
-            .await?;
-        anyhow::ensure!(status == StatusCode::OK, "login failed: {status} {body}");
+        self.call(
+            &client,
+            Login {
+                input: LoginInput {
+                    email: user.email.clone(),
+                    password: user.password.clone(),
+                    next: String::new(),
+                },
+            },
+        )
+        .await?
+        .ok()
+        .with_context(|| format!("signing in {}", user.email))?;
         Ok(client)
     }
 
-    /// Calls a server function the way the hydrated app does (form-encoded arguments,
-    /// JSON answer). Returns the status and the body.
-    pub async fn call(
+    /// Calls a server function the way the hydrated app does (its arguments form-encoded,
+    /// a JSON answer) and decodes the answer into the function's own types.
+    pub async fn call<S>(
         &self,
         client: &reqwest::Client,
-        endpoint: &str,
-        args: &[(&str, &str)],
+        args: S,
+    ) -> anyhow::Result<Answer<S::Output>>
+    where
+        S: ServerFn<Error = AppError> + Serialize,
+        S::Output: DeserializeOwned,
+    {
+        let body = serde_qs::to_string(&args).context("encoding the arguments")?;
+        let (status, text) = self.call_raw(client, S::PATH, &body).await?;
+        let result = if status == StatusCode::OK {
+            Ok(serde_json::from_str::<S::Output>(&text)
+                .with_context(|| format!("decoding the answer of {}: {text}", S::PATH))?)
+        } else {
+            Err(serde_json::from_str::<AppError>(&text)
+                .with_context(|| format!("decoding the error of {} ({status}): {text}", S::PATH))?)
+        };
+        Ok(Answer {
+            status,
+            result,
+            body: text,
+        })
+    }
+
+    /// Posts `body` (form-encoded, as written) to the server function at `path`; for input a
+    /// typed call cannot express (malformed or tampered forms).
+    pub async fn call_raw(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: &str,
     ) -> anyhow::Result<(StatusCode, String)> {
         let response = client
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(path))
             .header("Accept", "application/json")
-            .form(args)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
             .send()
             .await
-            .with_context(|| format!("calling {endpoint}"))?;
+            .with_context(|| format!("calling {path}"))?;
         let status = response.status();
         let body = response.text().await?;
         Ok((status, body))
     }
 
-    /// Posts a form the way a browser without JavaScript does; returns the redirect target.
-    pub async fn post_form(
+    /// Posts a form the way a browser without JavaScript does; returns the status and the
+    /// redirect target.
+    pub async fn post_form<S>(
         &self,
         client: &reqwest::Client,
-        endpoint: &str,
+        args: S,
         referer: &str,
-        args: &[(&str, &str)],
-    ) -> anyhow::Result<(StatusCode, Option<String>)> {
+    ) -> anyhow::Result<(StatusCode, Option<String>)>
+    where
+        S: ServerFn<Error = AppError> + Serialize,
+    {
+        let body = serde_qs::to_string(&args).context("encoding the form")?;
         let response = client
-            .post(self.url(&format!("/api/{endpoint}")))
+            .post(self.url(S::PATH))
             .header("Accept", "text/html,application/xhtml+xml")
+            .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Referer", self.url(referer))
-            .form(args)
+            .body(body)
             .send()
             .await
-            .with_context(|| format!("posting the {endpoint} form"))?;
+            .with_context(|| format!("posting the {} form", S::PATH))?;
         let location = response
             .headers()
             .get("location")
@@ -258,6 +370,89 @@ impl TestApp {
             .with_context(|| format!("loading {path}"))?;
         let status = response.status();
         Ok((status, response.text().await?))
+    }
+
+    /// Every row of every table, as text: compare two digests to prove that a call changed
+    /// nothing at all. Sessions are left out (their expiry moves on every request), and so is
+    /// the migrations table.
+    pub async fn digest(&self) -> anyhow::Result<Digest> {
+        let tables: Vec<String> = match self.backend {
+            Backend::Sqlite => {
+                sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' \
+                 AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
+                .fetch_all(&self.db)
+                .await?
+            }
+            Backend::Postgres => {
+                sqlx::query_scalar(
+                    "SELECT table_name::TEXT FROM information_schema.tables \
+                 WHERE table_schema = 'public' ORDER BY table_name",
+                )
+                .fetch_all(&self.db)
+                .await?
+            }
+        };
+        let mut digest = Digest::new();
+        for table in tables {
+            if table == "sessions" || table == "_sqlx_migrations" {
+                continue;
+            }
+            let columns: Vec<String> = match self.backend {
+                Backend::Sqlite => {
+                    sqlx::query_scalar(&format!(
+                        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+                    ))
+                    .fetch_all(&self.db)
+                    .await?
+                }
+                Backend::Postgres => {
+                    sqlx::query_scalar(
+                        "SELECT column_name::TEXT FROM information_schema.columns \
+                     WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+                    )
+                    .bind(&table)
+                    .fetch_all(&self.db)
+                    .await?
+                }
+            };
+            let select = columns
+                .iter()
+                .map(|c| format!("CAST({c} AS TEXT)"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let order = (1..=columns.len())
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            let rows = sqlx::query(&format!("SELECT {select} FROM {table} ORDER BY {order}"))
+                .fetch_all(&self.db)
+                .await
+                .with_context(|| format!("reading {table}"))?;
+            let values = rows
+                .iter()
+                .map(|row| {
+                    (0..columns.len())
+                        .map(|i| sqlx::Row::try_get::<Option<String>, _>(row, i).unwrap_or(None))
+                        .collect()
+                })
+                .collect();
+            digest.insert(table, values);
+        }
+        Ok(digest)
+    }
+
+    /// Fails with the tables that differ between `before` and now.
+    pub async fn ensure_unchanged(&self, before: &Digest, what: &str) -> anyhow::Result<()> {
+        let after = self.digest().await?;
+        let changed: Vec<&String> = after
+            .iter()
+            .filter(|(table, rows)| before.get(*table) != Some(rows))
+            .map(|(table, _)| table)
+            .collect();
+        anyhow::ensure!(changed.is_empty(), "{what} changed {changed:?}");
+        Ok(())
     }
 
     /// Stops the server.

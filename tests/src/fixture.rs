@@ -1,14 +1,20 @@
-//! A realistic hiring set-up built through the application's own services (fast, and
-//! subject to the same rules as the UI): an opening with a plan, external and internal
-//! candidates, and a scheduled loop.
+//! A realistic hiring set-up built through the application's own services, acting as the
+//! people who would do it (fast, and subject to the same rules and access checks as the UI):
+//! an opening with a plan, external and internal candidates, and scheduled loops.
 
 use crate::app::{TestApp, TestUser};
 use anyhow::Context;
+use app::access::{self, ApplicationScope, OpeningScope, Planner};
 use app::auth::CurrentUser;
+use app::candidates::{CandidateInput, CreateOutcome};
 use app::error::AppError;
-use app::openings::service as openings;
+use app::interviews::{InterviewerInput, ScheduleInput};
+use app::openings::{service as openings, OpeningInput, StageInput, TemplateInput};
+use app::skills::SkillAreaInput;
+use app::values::{Checkbox, Role};
 
-fn app_error(what: &'static str) -> impl Fn(AppError) -> anyhow::Error {
+/// Turns an application error into a test failure that says what was being done.
+pub fn app_error(what: &'static str) -> impl Fn(AppError) -> anyhow::Error {
     move |e| anyhow::anyhow!("{what}: {e:?}")
 }
 
@@ -26,6 +32,7 @@ pub struct People {
     /// A member with no role in hiring.
     pub member: TestUser,
     pub priya: TestUser,
+    /// Interviews Maria on communication (an interview Ivan is not part of).
     pub tom: TestUser,
 }
 
@@ -44,9 +51,13 @@ pub struct Fixture {
     pub skills: Skills,
     pub maria: i64,
     pub maria_application: i64,
+    /// Ivan (back-end) and Sam (product sense), day 2, 10:00–11:00 UTC.
     pub maria_interview: i64,
+    /// Tom alone (communication), day 2, 12:00–12:45 UTC.
+    pub maria_tom_interview: i64,
     pub jordan: i64,
     pub jordan_application: i64,
+    /// Ivan (data modelling), day 2, 14:00–14:45 UTC.
     pub jordan_interview: i64,
     pub noah: i64,
     pub amara_application: i64,
@@ -62,79 +73,119 @@ pub struct Skills {
     pub scratch: i64,
 }
 
-/// The signed-in form of a test user, as services take it.
+/// The signed-in form of a test user, as the services take it.
 pub async fn actor(app: &TestApp, user: &TestUser) -> anyhow::Result<CurrentUser> {
-    app::auth::service::session_user(&app.db, user.id, 0)
+    app::auth::service::user_by_email(&app.db, &user.email)
         .await
         .map_err(app_error("loading an actor"))?
         .context("actor is not active")
 }
 
-/// A day `days` from now, as `YYYY-MM-DD` in UTC.
-pub fn day(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::days(days))
-        .format("%Y-%m-%d")
-        .to_string()
+/// `user` as a planner (admin or hiring manager).
+pub async fn planner(app: &TestApp, user: &TestUser) -> anyhow::Result<Planner> {
+    access::require_planner(&app.db, actor(app, user).await?)
+        .await
+        .map_err(app_error("acting as a planner"))
 }
 
-fn external(name: &str, email: &str) -> app::candidates::service::CandidateInput {
-    app::candidates::service::CandidateInput {
+/// `user` as the manager of `opening`.
+pub async fn opening_scope(
+    app: &TestApp,
+    user: &TestUser,
+    opening: i64,
+) -> anyhow::Result<OpeningScope> {
+    access::require_opening_manager(&app.db, actor(app, user).await?, opening)
+        .await
+        .map_err(app_error("acting as the opening's manager"))
+}
+
+/// `user` as the manager of `application`.
+pub async fn application_scope(
+    app: &TestApp,
+    user: &TestUser,
+    application: i64,
+) -> anyhow::Result<ApplicationScope> {
+    access::require_application_manager(&app.db, actor(app, user).await?, application)
+        .await
+        .map_err(app_error("acting as the application's manager"))
+}
+
+/// An external candidate's form.
+pub fn external(name: &str, email: &str) -> CandidateInput {
+    CandidateInput {
         name: name.into(),
         email: email.into(),
         kind: "external".into(),
         source: "referral".into(),
         resume_text: format!("# {name}\n\nEngineer. Likes **Rust**."),
-        ..Default::default()
+        ..CandidateInput::default()
     }
 }
 
-/// Schedules one interview of a template with one interviewer (UTC times).
-pub async fn schedule_one(
-    app: &TestApp,
-    by: &CurrentUser,
-    application: i64,
+/// The scheduling form for one interview of `template` with `interviewers` (user, skill
+/// areas), times in UTC, warnings confirmed.
+pub fn schedule_input(
     template: &app::openings::Template,
     date: &str,
     start: &str,
     end: &str,
-    interviewers: Vec<(String, Vec<i64>)>,
+    interviewers: &[(i64, &[i64])],
+) -> ScheduleInput {
+    ScheduleInput {
+        template_id: template.id.to_string(),
+        title: template.name.clone(),
+        date: date.into(),
+        start_time: start.into(),
+        end_time: end.into(),
+        timezone: "UTC".into(),
+        location: "Room 4 / https://meet.example/x".into(),
+        interviewers: interviewers
+            .iter()
+            .map(|(user, skills)| InterviewerInput {
+                user_id: user.to_string(),
+                skills: skills.to_vec(),
+            })
+            .collect(),
+        confirm: Checkbox(true),
+    }
+}
+
+/// Schedules through the service as `by`, the application's manager.
+pub async fn schedule(
+    app: &TestApp,
+    by: &TestUser,
+    application: i64,
+    input: &ScheduleInput,
 ) -> Result<i64, AppError> {
-    app::interviews::service::schedule(
+    let scope = access::require_application_manager(
         &app.db,
-        by,
-        &app::interviews::service::ScheduleInput {
-            application_id: application,
-            template_id: Some(template.id),
-            title: template.name.clone(),
-            date: date.into(),
-            start_time: start.into(),
-            end_time: end.into(),
-            timezone: "UTC".into(),
-            location: "Room 4 / https://meet.example/x".into(),
-            interviewers,
-            confirmed: true,
-        },
+        actor(app, by).await.map_err(|_| AppError::Unexpected)?,
+        application,
     )
-    .await
+    .await?;
+    app::interviews::service::schedule(&app.db, &scope, input, app.clock.now()).await
 }
 
 impl Fixture {
     pub async fn new(app: &TestApp) -> anyhow::Result<Self> {
         let people = People {
-            admin: app.create_user("Ada Admin", "admin").await?,
-            hiring_manager: app.create_user("Hannah Manager", "member").await?,
-            interviewer: app.create_user("Ivan Interviewer", "member").await?,
-            manager: app.create_user("Sam Supportlead", "member").await?,
-            member: app.create_user("Olga Outsider", "member").await?,
-            priya: app.create_user("Priya Nair", "member").await?,
-            tom: app.create_user("Tom Okafor", "member").await?,
+            admin: app.create_user("Ada Admin", Role::Admin).await?,
+            hiring_manager: app.create_user("Hannah Manager", Role::Member).await?,
+            interviewer: app.create_user("Ivan Interviewer", Role::Member).await?,
+            manager: app.create_user("Sam Supportlead", Role::Member).await?,
+            member: app.create_user("Olga Outsider", Role::Member).await?,
+            priya: app.create_user("Priya Nair", Role::Member).await?,
+            tom: app.create_user("Tom Okafor", Role::Member).await?,
         };
         let db = &app.db;
-        let admin = actor(app, &people.admin).await?;
+        let now = app.clock.now();
+        let admin = access::require_admin(actor(app, &people.admin).await?)
+            .map_err(app_error("acting as the admin"))?;
         let skill = |name: &'static str| {
             let admin = admin.clone();
             async move {
-                app::skills::service::create(db, &admin, name)
+                let input = SkillAreaInput { name: name.into() };
+                app::skills::service::create(db, &admin, &input, now)
                     .await
                     .map_err(app_error("adding a skill area"))
             }
@@ -147,7 +198,8 @@ impl Fixture {
             product: skill("Product sense").await?,
             scratch: skill("Scratch area").await?,
         };
-        let opening = |title: &str, manager: i64, required: Vec<i64>| openings::OpeningInput {
+        let ada = planner(app, &people.admin).await?;
+        let opening = |title: &str, manager: i64, required: Vec<i64>| OpeningInput {
             title: title.into(),
             team: "Platform".into(),
             level: "Senior".into(),
@@ -157,35 +209,32 @@ impl Fixture {
             status: "open".into(),
             skills: required,
         };
-        let backend = openings::create(
-            db,
-            &admin,
-            &opening(
-                "Backend Engineer",
-                people.hiring_manager.id,
-                vec![skills.backend, skills.data, skills.communication],
-            ),
-        )
-        .await
-        .map_err(app_error("creating the opening"))?;
-        let support_lead = openings::create(
-            db,
-            &admin,
-            &opening("Support Lead", people.manager.id, vec![]),
-        )
-        .await
-        .map_err(app_error("creating the second opening"))?;
-        let empty_opening = openings::create(
-            db,
-            &admin,
-            &opening("Empty Role", people.hiring_manager.id, vec![]),
-        )
-        .await
-        .map_err(app_error("creating the third opening"))?;
-        let stage = |opening: i64, name: &'static str, kind: &'static str, skip: bool| {
-            let admin = admin.clone();
+        let create = |input: OpeningInput| {
+            let ada = ada.clone();
             async move {
-                openings::add_stage(db, &admin, opening, name, kind, skip)
+                openings::create(db, &ada, &input, now)
+                    .await
+                    .map_err(app_error("creating an opening"))
+            }
+        };
+        let backend = create(opening(
+            "Backend Engineer",
+            people.hiring_manager.id,
+            vec![skills.backend, skills.data, skills.communication],
+        ))
+        .await?;
+        let support_lead = create(opening("Support Lead", people.manager.id, vec![])).await?;
+        let empty_opening = create(opening("Empty Role", people.hiring_manager.id, vec![])).await?;
+        let stage = |opening: i64, name: &'static str, kind: &'static str, skip: bool| {
+            let people = people.clone();
+            async move {
+                let scope = opening_scope(app, &people.admin, opening).await?;
+                let input = StageInput {
+                    name: name.into(),
+                    kind: kind.into(),
+                    skip_for_internal: Checkbox(skip),
+                };
+                openings::add_stage(db, &scope, &input, now)
                     .await
                     .map_err(app_error("adding a stage"))
             }
@@ -195,42 +244,50 @@ impl Fixture {
         let loop_stage = stage(backend, "Technical loop", "interview", false).await?;
         let debrief_stage = stage(backend, "Debrief", "debrief", false).await?;
         stage(support_lead, "Conversation", "review", false).await?;
-        openings::add_template(
+        let template = |stage: i64, name: &'static str, minutes: &'static str, area: i64| {
+            let people = people.clone();
+            async move {
+                let managed = openings::managed_stage(db, actor(app, &people.admin).await?, stage)
+                    .await
+                    .map_err(app_error("loading a stage"))?;
+                let input = TemplateInput {
+                    name: name.into(),
+                    duration_minutes: minutes.into(),
+                    skills: vec![area],
+                };
+                openings::add_template(db, &managed, &input, now)
+                    .await
+                    .map_err(app_error("adding a template"))
+            }
+        };
+        template(phone_stage, "Phone screen", "30", skills.communication).await?;
+        template(loop_stage, "Back-end deep dive", "60", skills.backend).await?;
+        template(loop_stage, "Data modelling", "45", skills.data).await?;
+        template(loop_stage, "Communication", "45", skills.communication).await?;
+        let loop_templates = openings::stages(
             db,
-            &admin,
-            phone_stage,
-            "Phone screen",
-            "30",
-            &[skills.communication],
+            &opening_scope(app, &people.hiring_manager, backend).await?,
         )
         .await
-        .map_err(app_error("adding a template"))?;
-        for (name, minutes, area) in [
-            ("Back-end deep dive", "60", skills.backend),
-            ("Data modelling", "45", skills.data),
-            ("Communication", "45", skills.communication),
-        ] {
-            openings::add_template(db, &admin, loop_stage, name, minutes, &[area])
-                .await
-                .map_err(app_error("adding a template"))?;
-        }
-        let loop_templates = openings::stages(db, backend)
-            .await
-            .map_err(app_error("loading stages"))?
-            .into_iter()
-            .find(|s| s.id == loop_stage)
-            .map(|s| s.templates)
-            .unwrap_or_default();
+        .map_err(app_error("loading stages"))?
+        .into_iter()
+        .find(|s| s.id == loop_stage)
+        .map(|s| s.templates)
+        .unwrap_or_default();
 
-        let hm = actor(app, &people.hiring_manager).await?;
-        let apply = |input: app::candidates::service::CandidateInput, opening: Option<i64>| {
+        let hm = planner(app, &people.hiring_manager).await?;
+        let apply = |input: CandidateInput, opening: Option<i64>| {
             let hm = hm.clone();
             async move {
+                let input = CandidateInput {
+                    apply_to: opening.map(|o| o.to_string()).unwrap_or_default(),
+                    ..input
+                };
                 let (outcome, application) =
-                    app::applications::service::create_and_apply(db, &hm, &input, opening)
+                    app::applications::service::create_and_apply(db, &hm, &input, now)
                         .await
                         .map_err(app_error("adding a candidate"))?;
-                let app::candidates::CreateOutcome::Created { id } = outcome else {
+                let CreateOutcome::Created { id } = outcome else {
                     anyhow::bail!("candidate already existed");
                 };
                 Ok((id, application))
@@ -242,7 +299,7 @@ impl Fixture {
         let (_, amara_application) =
             apply(external("Amara Okoye", "amara@example.com"), Some(backend)).await?;
         let (noah, _) = apply(external("Noah Smith", "noah@example.com"), None).await?;
-        let jordan_input = app::candidates::service::CandidateInput {
+        let jordan_input = CandidateInput {
             name: "Jordan Blake".into(),
             email: "jordan.blake@example.com".into(),
             kind: "internal".into(),
@@ -251,40 +308,68 @@ impl Fixture {
             current_team: "Customer Support".into(),
             current_manager_id: people.manager.id.to_string(),
             start_date: "2022-04-04".into(),
-            ..Default::default()
+            ..CandidateInput::default()
         };
         let (jordan, jordan_application) = apply(jordan_input, Some(backend)).await?;
         let jordan_application = jordan_application.context("Jordan applied")?;
 
         for application in [maria_application, jordan_application] {
-            app::applications::service::move_to_stage(db, &hm, application, loop_stage)
-                .await
-                .map_err(app_error("moving to the loop"))?;
+            let scope = application_scope(app, &people.hiring_manager, application).await?;
+            app::applications::service::move_to_stage(
+                db,
+                &scope,
+                &app::applications::MoveInput {
+                    stage_id: loop_stage.to_string(),
+                },
+                now,
+            )
+            .await
+            .map_err(app_error("moving to the loop"))?;
         }
-        let maria_interview = schedule_one(
+        let day2 = app.day(2);
+        let hannah = &people.hiring_manager;
+        let maria_interview = schedule(
             app,
-            &hm,
+            hannah,
             maria_application,
-            &loop_templates[0],
-            &day(2),
-            "10:00",
-            "11:00",
-            vec![
-                (people.interviewer.id.to_string(), vec![skills.backend]),
-                (people.manager.id.to_string(), vec![skills.product]),
-            ],
+            &schedule_input(
+                &loop_templates[0],
+                &day2,
+                "10:00",
+                "11:00",
+                &[
+                    (people.interviewer.id, &[skills.backend]),
+                    (people.manager.id, &[skills.product]),
+                ],
+            ),
         )
         .await
         .map_err(app_error("scheduling Maria"))?;
-        let jordan_interview = schedule_one(
+        let maria_tom_interview = schedule(
             app,
-            &hm,
+            hannah,
+            maria_application,
+            &schedule_input(
+                &loop_templates[2],
+                &day2,
+                "12:00",
+                "12:45",
+                &[(people.tom.id, &[skills.communication])],
+            ),
+        )
+        .await
+        .map_err(app_error("scheduling Maria's second interview"))?;
+        let jordan_interview = schedule(
+            app,
+            hannah,
             jordan_application,
-            &loop_templates[1],
-            &day(2),
-            "14:00",
-            "14:45",
-            vec![(people.interviewer.id.to_string(), vec![skills.data])],
+            &schedule_input(
+                &loop_templates[1],
+                &day2,
+                "14:00",
+                "14:45",
+                &[(people.interviewer.id, &[skills.data])],
+            ),
         )
         .await
         .map_err(app_error("scheduling Jordan"))?;
@@ -302,6 +387,7 @@ impl Fixture {
             maria,
             maria_application,
             maria_interview,
+            maria_tom_interview,
             jordan,
             jordan_application,
             jordan_interview,

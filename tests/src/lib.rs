@@ -10,7 +10,7 @@ pub mod fixture;
 pub mod postgres;
 pub mod scratch;
 
-pub use app::{spawn_app, Backend, Options, TestApp, TestUser};
+pub use app::{spawn_app, Answer, Backend, Digest, Options, TestApp, TestUser};
 pub use browser::Browser;
 pub use fixture::Fixture;
 

@@ -137,7 +137,16 @@ pub struct ResumeScope {
     candidate_id: i64,
 }
 
-user_scope!(Myself, Admin, Planner, OpeningScope, ApplicationScope, CandidateScope, KitScope, ResumeScope);
+user_scope!(
+    Myself,
+    Admin,
+    Planner,
+    OpeningScope,
+    ApplicationScope,
+    CandidateScope,
+    KitScope,
+    ResumeScope
+);
 
 impl Scope for InterviewScope {
     fn actor(&self) -> Option<&CurrentUser> {

@@ -40,7 +40,6 @@ impl ApplicationFacts {
     pub fn hidden_from(&self, user_id: i64) -> bool {
         self.is_internal && self.current_manager_id == Some(user_id)
     }
-
 }
 
 #[tracing::instrument(skip(db))]
@@ -113,12 +112,10 @@ pub async fn interview_application<'c>(
     db: impl AnyExecutor<'c>,
     interview_id: i64,
 ) -> sqlx::Result<Option<InterviewOwner>> {
-    sqlx::query_as(
-        "SELECT application_id FROM interviews WHERE id = $1",
-    )
-    .bind(interview_id)
-    .fetch_optional(db)
-    .await
+    sqlx::query_as("SELECT application_id FROM interviews WHERE id = $1")
+        .bind(interview_id)
+        .fetch_optional(db)
+        .await
 }
 
 /// True when `user_id` is one of the interview's interviewers.

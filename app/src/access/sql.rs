@@ -15,4 +15,3 @@ pub fn candidate_visible(viewer: usize, admin: usize) -> String {
         .replace("$V", &format!("${viewer}"))
         .replace("$A", &format!("${admin}"))
 }
-

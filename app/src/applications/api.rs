@@ -7,7 +7,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{service, views},
-    crate::access, crate::auth::guard::require_user, crate::endpoint,
+    crate::access,
+    crate::auth::guard::require_user,
+    crate::endpoint,
     crate::state::app_state,
 };
 

@@ -2,8 +2,8 @@
 //! moving between stages, status changes with reasons, and the history other features add
 //! notes to. The board and the application page are in [`super::views`].
 
-use super::repo::{self, NewEvent};
 pub use super::repo::ApplicationRow as Application;
+use super::repo::{self, NewEvent};
 use super::{ApplicationStatus, MoveInput, StatusInput};
 use crate::access::{ApplicationScope, CandidateScope, KitScope, OpeningScope, Planner, Scope};
 use crate::audit::service::{self as audit, NewEntry};
@@ -118,9 +118,22 @@ async fn apply_in(
         .map(|s| s.name.as_str())
         .collect();
     let id = unique_or(
-        repo::insert(&mut *conn, candidate.id, opening_id, stage.id, actor.actor_id(), now).await,
+        repo::insert(
+            &mut *conn,
+            candidate.id,
+            opening_id,
+            stage.id,
+            actor.actor_id(),
+            now,
+        )
+        .await,
         "creating the application",
-        || AppError::Conflict(format!("{} already applied to this opening.", candidate.name)),
+        || {
+            AppError::Conflict(format!(
+                "{} already applied to this opening.",
+                candidate.name
+            ))
+        },
     )?;
     let note = if skipped.is_empty() {
         "Applied".to_owned()
@@ -196,9 +209,10 @@ pub async fn create_and_apply(
         raw => {
             let choose = || AppError::invalid("apply_to", "Choose an opening you manage.");
             let opening_id = raw.parse::<i64>().map_err(|_| choose())?;
-            let scope = crate::access::require_opening_manager(db, planner.user().clone(), opening_id)
-                .await
-                .map_err(|_| choose())?;
+            let scope =
+                crate::access::require_opening_manager(db, planner.user().clone(), opening_id)
+                    .await
+                    .map_err(|_| choose())?;
             let stages = open_opening_stages(db, &scope).await?;
             Some((scope, stages))
         }
@@ -405,8 +419,14 @@ mod tests {
             ends_at: 1_795_718_700,
         };
         let stored = serde_json::to_string(&note).expect("json");
-        assert!(stored.contains("\"kind\":\"interview_scheduled\""), "{stored}");
+        assert!(
+            stored.contains("\"kind\":\"interview_scheduled\""),
+            "{stored}"
+        );
         assert!(stored.contains("1795716000"), "{stored}");
-        assert_eq!(serde_json::from_str::<HistoryNote>(&stored).ok(), Some(note));
+        assert_eq!(
+            serde_json::from_str::<HistoryNote>(&stored).ok(),
+            Some(note)
+        );
     }
 }

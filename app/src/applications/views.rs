@@ -133,7 +133,10 @@ fn note_text(note: &HistoryNote, tz: Tz) -> String {
             title,
             starts_at,
             ends_at,
-        } => format!("Scheduled {title} for {}", time::range(*starts_at, *ends_at, tz)),
+        } => format!(
+            "Scheduled {title} for {}",
+            time::range(*starts_at, *ends_at, tz)
+        ),
         HistoryNote::InterviewRescheduled {
             title,
             from_starts_at,
@@ -157,7 +160,8 @@ pub async fn detail(db: &Db, scope: &ApplicationScope, now: i64) -> AppResult<Ap
     let tz = scope.timezone();
     let candidate = candidates::profile(db, scope, now).await?;
     let facts = candidates::facts(db, scope).await?;
-    let hidden_from_hiring_manager = facts.current_manager_id == Some(application.hiring_manager_id);
+    let hidden_from_hiring_manager =
+        facts.current_manager_id == Some(application.hiring_manager_id);
     let stages = openings::stages(db, &scope.opening()).await?;
     let templates = stages
         .iter()

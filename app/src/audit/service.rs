@@ -1,8 +1,8 @@
 //! Writing and reading the audit log. Other features record their changes through
 //! [`record`], inside the transaction of the change itself.
 
-use super::repo::{self, EntryRow};
 pub use super::repo::NewEntry;
+use super::repo::{self, EntryRow};
 use super::AuditEntryView;
 use crate::access::{Admin, InterviewScope, OpeningScope, Scope};
 use crate::db::Db;
@@ -116,7 +116,10 @@ mod tests {
             r#"{"starts_at":1795716000,"duration_minutes":45,"nested":[{"ends_at":1795718700}]}"#,
             ny,
         );
-        assert!(shown.contains("Thu 26 Nov 2026, 13:00 EST (America/New_York)"), "{shown}");
+        assert!(
+            shown.contains("Thu 26 Nov 2026, 13:00 EST (America/New_York)"),
+            "{shown}"
+        );
         assert!(shown.contains("13:45 EST"), "{shown}");
         assert!(shown.contains("\"duration_minutes\":45"), "{shown}");
         assert_eq!(render_snapshot("not json", ny), "not json");

@@ -127,10 +127,7 @@ pub async fn password_link_owner(token: String) -> Result<Option<String>, AppErr
 
 /// Sets a password through a one-time link.
 #[server(endpoint = "redeem_password_link")]
-pub async fn redeem_password_link(
-    token: String,
-    input: NewPasswordInput,
-) -> Result<(), AppError> {
+pub async fn redeem_password_link(token: String, input: NewPasswordInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
         service::redeem_password_link(&state.db, &token, &input, state.now()).await?;

@@ -62,7 +62,11 @@ pub async fn owner<'c>(db: impl AnyExecutor<'c>, token: &str, now: i64) -> AppRe
 }
 
 /// Uses a link up; returns its user, or `None` if it had expired or was used.
-pub async fn consume<'c>(db: impl AnyExecutor<'c>, token: &str, now: i64) -> AppResult<Option<i64>> {
+pub async fn consume<'c>(
+    db: impl AnyExecutor<'c>,
+    token: &str,
+    now: i64,
+) -> AppResult<Option<i64>> {
     Ok(repo::consume_link(db, &token_hash(token), now)
         .await
         .context("using up the link")?)

@@ -39,7 +39,6 @@ impl CurrentUser {
     }
 }
 
-
 /// Writes a `Debug` for a form input that shows its ordinary fields and hides its secrets.
 macro_rules! redacted_debug {
     ($ty:ident { $($shown:ident),* ; $($secret:ident),+ }) => {

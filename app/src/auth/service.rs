@@ -1,7 +1,7 @@
 //! The rules for signing in, first set-up, password changes and set-password links.
 
-use super::{links, password, repo, AdminInput, CurrentUser, LoginInput, NewPasswordInput};
 use super::PasswordChangeInput;
+use super::{links, password, repo, AdminInput, CurrentUser, LoginInput, NewPasswordInput};
 use crate::access::{self, Myself, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
@@ -268,9 +268,8 @@ pub async fn redeem_password_link(
     input: &NewPasswordInput,
     now: i64,
 ) -> AppResult<()> {
-    let password =
-        NewPassword::parse_confirmed(&input.new_password, &input.new_password_confirm)
-            .map_err(|m| AppError::invalid("new_password", m))?;
+    let password = NewPassword::parse_confirmed(&input.new_password, &input.new_password_confirm)
+        .map_err(|m| AppError::invalid("new_password", m))?;
     let hash = password::hash(&password).await?;
     let mut tx = begin_write(db).await?;
     let Some(user_id) = links::consume(&mut *tx, token, now).await? else {
@@ -343,6 +342,9 @@ mod tests {
         for field in ["name", "email", "timezone", "password"] {
             assert!(errors.get(field).is_some(), "{field} should have a message");
         }
-        assert!(!format!("{input:?}").contains("short"), "passwords are redacted");
+        assert!(
+            !format!("{input:?}").contains("short"),
+            "passwords are redacted"
+        );
     }
 }

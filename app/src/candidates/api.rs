@@ -56,9 +56,13 @@ pub async fn create_candidate(input: CandidateInput) -> Result<CreateOutcome, Ap
     endpoint::run(async move {
         let state = app_state()?;
         let planner = access::require_planner(&state.db, require_user().await?).await?;
-        let (outcome, _) =
-            crate::applications::service::create_and_apply(&state.db, &planner, &input, state.now())
-                .await?;
+        let (outcome, _) = crate::applications::service::create_and_apply(
+            &state.db,
+            &planner,
+            &input,
+            state.now(),
+        )
+        .await?;
         match &outcome {
             CreateOutcome::Created { id } => {
                 endpoint::redirect_form_post(&format!("/candidates/{id}"));

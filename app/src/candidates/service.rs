@@ -426,7 +426,7 @@ pub async fn detail(db: &Db, scope: &CandidateScope, now: i64) -> AppResult<Cand
             opening_id: a.opening_id,
             opening_title: a.opening_title,
             stage: a.stage,
-            status: a.status.label().to_owned(),
+            status: a.status.label().to_lowercase(),
         })
         .collect();
     let can_apply_to = repo::managed_openings(db, user.id, user.is_admin(), id)
@@ -523,7 +523,11 @@ pub async fn search(db: &Db, planner: &Planner, query: &str) -> AppResult<Vec<Ca
         .collect())
 }
 
-async fn form(db: &Db, user: &CurrentUser, candidate: Option<CandidateDetail>) -> AppResult<CandidateFormData> {
+async fn form(
+    db: &Db,
+    user: &CurrentUser,
+    candidate: Option<CandidateDetail>,
+) -> AppResult<CandidateFormData> {
     let openings = repo::managed_openings(db, user.id, user.is_admin(), 0)
         .await
         .context("listing openings")?

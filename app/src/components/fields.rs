@@ -10,7 +10,13 @@ pub fn field_id(name: &str) -> String {
     let inner = name.strip_prefix("input").unwrap_or(name);
     let cleaned: String = inner
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches('-').replace("--", "-");
     format!("field-{cleaned}")
@@ -271,4 +277,3 @@ pub fn FormSaved(#[prop(into)] when: Signal<bool>, #[prop(into)] message: String
         })
     }
 }
-

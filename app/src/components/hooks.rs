@@ -25,7 +25,10 @@ where
 }
 
 /// The message for one field from a form's error.
-pub fn field_error(error: Signal<Option<AppError>>, field: impl Into<String>) -> Signal<Option<String>> {
+pub fn field_error(
+    error: Signal<Option<AppError>>,
+    field: impl Into<String>,
+) -> Signal<Option<String>> {
     let field = field.into();
     Signal::derive(move || error.get().and_then(|e| e.field(&field)))
 }

@@ -17,8 +17,7 @@ pub struct InterviewRow {
     pub cancel_reason: Option<String>,
 }
 
-const SELECT: &str =
-    "SELECT i.id, i.stage_id, i.title, i.starts_at, \
+const SELECT: &str = "SELECT i.id, i.stage_id, i.title, i.starts_at, \
      i.duration_minutes, i.ends_at, i.location, i.status, i.cancel_reason FROM interviews i";
 
 #[tracing::instrument(skip(db))]

@@ -106,8 +106,8 @@ pub async fn add_stage(opening_id: i64, input: StageInput) -> Result<i64, AppErr
 pub async fn update_stage(stage_id: i64, input: StageInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
-        service::update_stage(&state.db, &stage, &input, state.now()).await
+        let managed = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::update_stage(&state.db, &managed, &input, state.now()).await
     })
     .await
 }
@@ -118,8 +118,8 @@ pub async fn move_stage(stage_id: i64, direction: String) -> Result<(), AppError
         let state = app_state()?;
         let direction =
             Direction::parse(&direction).map_err(|m| AppError::invalid("direction", m))?;
-        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
-        service::move_stage(&state.db, &stage, direction, state.now()).await
+        let managed = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::move_stage(&state.db, &managed, direction, state.now()).await
     })
     .await
 }
@@ -128,8 +128,8 @@ pub async fn move_stage(stage_id: i64, direction: String) -> Result<(), AppError
 pub async fn delete_stage(stage_id: i64) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
-        service::delete_stage(&state.db, &stage, state.now()).await
+        let managed = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::delete_stage(&state.db, &managed, state.now()).await
     })
     .await
 }
@@ -138,8 +138,8 @@ pub async fn delete_stage(stage_id: i64) -> Result<(), AppError> {
 pub async fn add_template(stage_id: i64, input: TemplateInput) -> Result<i64, AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let stage = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
-        service::add_template(&state.db, &stage, &input, state.now()).await
+        let managed = service::managed_stage(&state.db, require_user().await?, stage_id).await?;
+        service::add_template(&state.db, &managed, &input, state.now()).await
     })
     .await
 }

@@ -6,8 +6,7 @@ use super::api::{
 };
 use super::{PlanData, Stage, StageKind};
 use crate::components::{
-    action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks,
-    TextField,
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks, TextField,
 };
 use crate::error::AppError;
 use leptos::prelude::*;

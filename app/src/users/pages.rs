@@ -93,7 +93,9 @@ pub fn NewUserPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| new_user_form());
     let create = ServerAction::<CreateUser>::new();
     let error = action_error(create);
-    use_navigate_on_success(create, |created| Some(format!("/admin/users/{}", created.id)));
+    use_navigate_on_success(create, |created| {
+        Some(format!("/admin/users/{}", created.id))
+    });
     let (mode, set_mode) = signal("link".to_owned());
     view! {
         <Title text="New user · Hireloop" />

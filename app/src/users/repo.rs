@@ -28,7 +28,10 @@ impl std::fmt::Debug for UserRow {
             .field("email", &self.email)
             .field("role", &self.role)
             .field("active", &self.active)
-            .field("password_hash", &self.password_hash.as_ref().map(|_| "**redacted**"))
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "**redacted**"),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -2,9 +2,7 @@
 
 use super::repo::{self, UserRow};
 pub use super::repo::{NewUser, UserRow as Account};
-use super::{
-    CreatedUser, NewUserInput, PersonRef, ProfileInput, TimezoneInput, UserSummary,
-};
+use super::{CreatedUser, NewUserInput, PersonRef, ProfileInput, TimezoneInput, UserSummary};
 use crate::access::{Admin, Myself, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::auth::{links, password, session_store, CurrentUser};
@@ -55,7 +53,9 @@ pub fn current_user(account: Account) -> CurrentUser {
 
 /// An account by id, with its credentials (for signing in and sessions).
 pub async fn account<'c>(db: impl AnyExecutor<'c>, id: i64) -> AppResult<Option<Account>> {
-    Ok(repo::find_by_id(db, id).await.context("loading an account")?)
+    Ok(repo::find_by_id(db, id)
+        .await
+        .context("loading an account")?)
 }
 
 /// An account by its (normalised) email, with its credentials.
@@ -71,9 +71,11 @@ pub async fn insert_account<'c>(
     user: &NewUser<'_>,
     now: i64,
 ) -> AppResult<i64> {
-    unique_or(repo::insert(db, user, now).await, "creating an account", || {
-        AppError::invalid("email", "An account with this email already exists.")
-    })
+    unique_or(
+        repo::insert(db, user, now).await,
+        "creating an account",
+        || AppError::invalid("email", "An account with this email already exists."),
+    )
 }
 
 /// Stores a new password hash; returns the new session epoch (other sessions end).
@@ -177,9 +179,7 @@ pub async fn create(
     };
     let id = insert_account(&mut *tx, &new_user, now).await?;
     let token = match setup {
-        PasswordSetup::Link => {
-            Some(links::issue(&mut tx, id, admin.actor_id(), now).await?)
-        }
+        PasswordSetup::Link => Some(links::issue(&mut tx, id, admin.actor_id(), now).await?),
         PasswordSetup::Initial(_) => None,
     };
     audit::record(
@@ -287,13 +287,7 @@ pub async fn update(
 }
 
 /// Deactivates (ending all their sessions at once) or reactivates an account.
-pub async fn set_active(
-    db: &Db,
-    admin: &Admin,
-    id: i64,
-    active: bool,
-    now: i64,
-) -> AppResult<()> {
+pub async fn set_active(db: &Db, admin: &Admin, id: i64, active: bool, now: i64) -> AppResult<()> {
     if id == admin.user().id && !active {
         return Err(AppError::Conflict(
             "You cannot deactivate your own account.".into(),

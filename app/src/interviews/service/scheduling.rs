@@ -115,7 +115,10 @@ fn parse_rows(rows: &[super::super::InterviewerInput], errors: &mut FieldErrors)
             continue;
         }
         let Ok(user_id) = raw.parse::<i64>() else {
-            errors.add(&interviewer_field(index), "Choose an interviewer from the list.");
+            errors.add(
+                &interviewer_field(index),
+                "Choose an interviewer from the list.",
+            );
             continue;
         };
         if out.iter().any(|r| r.user_id == user_id) {
@@ -160,9 +163,15 @@ async fn check_rows(db: &Db, rows: Vec<RowChoice>) -> AppResult<Vec<Interviewer>
     let mut people = Vec::new();
     for row in rows {
         match users::person(db, row.user_id).await? {
-            None => errors.add(&interviewer_field(row.index), "Choose an interviewer from the list."),
+            None => errors.add(
+                &interviewer_field(row.index),
+                "Choose an interviewer from the list.",
+            ),
             Some((name, false)) => {
-                errors.add(&interviewer_field(row.index), format!("{name} is deactivated."));
+                errors.add(
+                    &interviewer_field(row.index),
+                    format!("{name} is deactivated."),
+                );
             }
             Some((name, true)) => {
                 if let Err(message) = skills::check_active(db, &row.skills).await? {
@@ -270,17 +279,20 @@ pub async fn schedule(
     // the transaction so the write lock is held only for the booking check and the writes.
     let stages = openings::stages(db, &opening).await?;
     let required = expected_for_stage(db, &opening, &stages, application.stage_id).await?;
-    let (_, mut owners) = loop_of(db, application.id, Some(application.stage_id), viewer_tz).await?;
+    let (_, mut owners) =
+        loop_of(db, application.id, Some(application.stage_id), viewer_tz).await?;
     let all_skills: Vec<i64> = people.iter().flat_map(|p| p.skills.clone()).collect();
     let names = skills::refs(db, &all_skills).await?;
-    owners.extend(people.iter().map(|p| Ownership {
-        user_id: p.user_id,
-        name: p.name.clone(),
-        skills: names
-            .iter()
-            .filter(|s| p.skills.contains(&s.id))
-            .cloned()
-            .collect(),
+    owners.extend(people.iter().map(|p| {
+        Ownership {
+            user_id: p.user_id,
+            name: p.name.clone(),
+            skills: names
+                .iter()
+                .filter(|s| p.skills.contains(&s.id))
+                .cloned()
+                .collect(),
+        }
     }));
     let warnings = rules::coverage(&required, &owners).warnings();
 
@@ -540,15 +552,25 @@ mod tests {
     fn interviewer_rows_name_the_row_with_the_problem() {
         let mut errors = FieldErrors::new();
         let rows = parse_rows(
-            &[row("", &[]), row("7", &[2, 1, 2]), row("7", &[3]), row("x", &[1]), row("", &[4])],
+            &[
+                row("", &[]),
+                row("7", &[2, 1, 2]),
+                row("7", &[3]),
+                row("x", &[1]),
+                row("", &[4]),
+            ],
             &mut errors,
         );
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].skills, vec![1, 2]);
         assert_eq!(rows[0].index, 1);
-        assert!(errors.get("interviewers.2.user_id").is_some_and(|m| m.contains("already")));
+        assert!(errors
+            .get("interviewers.2.user_id")
+            .is_some_and(|m| m.contains("already")));
         assert!(errors.get("interviewers.3.user_id").is_some());
-        assert!(errors.get("interviewers.4.user_id").is_some_and(|m| m.contains("Choose who")));
+        assert!(errors
+            .get("interviewers.4.user_id")
+            .is_some_and(|m| m.contains("Choose who")));
         assert!(errors.get("interviewers.0.user_id").is_none());
     }
 

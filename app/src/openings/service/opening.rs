@@ -2,8 +2,8 @@
 
 use super::super::repo::{self, OpeningFields, SkillRow};
 use super::super::{
-    OpeningDetail, OpeningFormData, OpeningInput, OpeningStatus, OpeningSummary, Stage,
-    StageKind, Template,
+    OpeningDetail, OpeningFormData, OpeningInput, OpeningStatus, OpeningSummary, Stage, StageKind,
+    Template,
 };
 use crate::access::{Myself, OpeningScope, Planner, Scope};
 use crate::audit::service::{self as audit, NewEntry};
@@ -310,18 +310,13 @@ async fn save_required_skills(
 }
 
 /// Opens a role.
-pub async fn create(
-    db: &Db,
-    planner: &Planner,
-    input: &OpeningInput,
-    now: i64,
-) -> AppResult<i64> {
+pub async fn create(db: &Db, planner: &Planner, input: &OpeningInput, now: i64) -> AppResult<i64> {
     let opening = validate(db, planner.user(), input).await?;
     let mut tx = begin_write(db).await?;
     let id = repo::insert(&mut *tx, &opening.fields(), planner.user().id, now)
         .await
         .context("creating the opening")?;
-    save_required_skills(&mut *tx, id, &opening.skills).await?;
+    save_required_skills(&mut tx, id, &opening.skills).await?;
     audit::record(
         &mut *tx,
         NewEntry::new(
@@ -355,7 +350,7 @@ pub async fn update(
     repo::update(&mut *tx, id, &opening.fields(), now)
         .await
         .context("updating the opening")?;
-    save_required_skills(&mut *tx, id, &opening.skills).await?;
+    save_required_skills(&mut tx, id, &opening.skills).await?;
     audit::record(
         &mut *tx,
         NewEntry::new(
@@ -430,14 +425,17 @@ mod tests {
             team: "Platform".into(),
             level: "Senior".into(),
             location: "Remote".into(),
-            hiring_manager_id: "".into(),
+            hiring_manager_id: String::new(),
             status: "sunny".into(),
             skills: vec![3, 1, 3],
             ..OpeningInput::default()
         };
         let errors = ValidOpening::try_from(&input).err().expect("invalid");
         assert_eq!(errors.get("title"), Some("Enter a title."));
-        assert_eq!(errors.get("hiring_manager_id"), Some("Choose the hiring manager."));
+        assert_eq!(
+            errors.get("hiring_manager_id"),
+            Some("Choose the hiring manager.")
+        );
         assert!(errors.get("status").is_some());
         assert!(errors.get("team").is_none());
         let valid = ValidOpening::try_from(&OpeningInput {

@@ -2,9 +2,7 @@
 //! internal candidates skip, and copying a plan from another opening.
 
 use super::super::repo::{self, StageRow, TemplateOwner};
-use super::super::{
-    CopyPlanInput, Direction, PlanData, StageInput, StageKind, TemplateInput,
-};
+use super::super::{CopyPlanInput, Direction, PlanData, StageInput, StageKind, TemplateInput};
 use super::{detail, parse_duration, stages_of};
 use crate::access::{self, OpeningScope, Scope};
 use crate::audit::service::{self as audit, NewEntry};
@@ -129,8 +127,9 @@ pub async fn add_stage(
         .context("adding the stage")?;
     audit::record(
         &mut *tx,
-        plan_entry(scope, "stage", id, "create", format!("Added stage {name}"))
-            .after(json!({"name": name.as_str(), "kind": kind.as_str(), "skip_for_internal": skip})),
+        plan_entry(scope, "stage", id, "create", format!("Added stage {name}")).after(
+            json!({"name": name.as_str(), "kind": kind.as_str(), "skip_for_internal": skip}),
+        ),
         now,
     )
     .await?;
@@ -208,11 +207,7 @@ pub async fn move_stage(
             "stage",
             stage.id,
             "move",
-            format!(
-                "Moved stage {} {}",
-                stage.name,
-                direction.as_str()
-            ),
+            format!("Moved stage {} {}", stage.name, direction.as_str()),
         ),
         now,
     )
@@ -368,7 +363,11 @@ pub async fn copy_plan(
     now: i64,
 ) -> AppResult<()> {
     let choose = || AppError::invalid("source_id", "Choose an opening to copy from.");
-    let source_id = input.source_id.trim().parse::<i64>().map_err(|_| choose())?;
+    let source_id = input
+        .source_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| choose())?;
     if source_id == scope.opening_id() {
         return Err(AppError::invalid(
             "source_id",
