@@ -6,6 +6,7 @@
 //! also when tests fail.
 
 mod access;
+mod access_calls;
 mod accounts;
 mod accounts_ui;
 mod board;
@@ -13,8 +14,11 @@ mod confidentiality;
 mod docs;
 mod pipeline;
 mod pipeline_ui;
+mod resumes;
 mod scheduling;
 mod support;
+mod timezones;
+mod users;
 
 use hireloop_tests::{browser, postgres, scratch, Backend};
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -28,10 +32,13 @@ const TEST_TIMEOUT: Duration = Duration::from_mins(4);
 fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(accounts::cases());
+    cases.extend(users::cases());
     cases.extend(accounts_ui::cases());
     cases.extend(pipeline::cases());
+    cases.extend(resumes::cases());
     cases.extend(board::cases());
     cases.extend(scheduling::cases());
+    cases.extend(timezones::cases());
     cases.extend(access::cases());
     cases.extend(confidentiality::cases());
     cases.extend(pipeline_ui::cases());

@@ -1,7 +1,7 @@
 //! PDF resumes over plain HTTP: a multipart upload form (works without JavaScript) and a
 //! download that only people allowed to read the resume get.
 
-use super::service;
+use super::pdf;
 use crate::access;
 use crate::auth::guard;
 use crate::error::AppError;
@@ -29,7 +29,7 @@ pub async fn download(
         Err(e) => return error_page(&e),
     };
     let loaded = match access::require_resume_reader(&state.db, user, id).await {
-        Ok(scope) => service::load_pdf(&state.db, &scope).await,
+        Ok(scope) => pdf::load_pdf(&state.db, &scope).await,
         Err(e) => Err(e),
     };
     match loaded {
@@ -96,7 +96,7 @@ pub async fn upload(
         return back(id, Some("Choose a PDF file to upload."));
     };
     let stored = match access::require_candidate_viewer(&state.db, user, id).await {
-        Ok(scope) => service::store_pdf(&state.db, &scope, &name, bytes, state.now()).await,
+        Ok(scope) => pdf::store_pdf(&state.db, &scope, &name, bytes, state.now()).await,
         Err(e) => Err(e),
     };
     match stored {

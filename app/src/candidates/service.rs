@@ -3,9 +3,9 @@
 use super::repo::{self, CandidateFields, CandidateRow};
 use super::{
     CandidateApplication, CandidateDetail, CandidateFormData, CandidateInput, CandidateKind,
-    CandidateSummary, CreateOutcome, InternalContext, Source, RESUME_PDF_MAX_BYTES,
+    CandidateSummary, CreateOutcome, InternalContext, Source,
 };
-use crate::access::{CandidateRead, CandidateScope, Planner, ResumeScope, Scope};
+use crate::access::{CandidateRead, CandidateScope, Planner, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::auth::CurrentUser;
 use crate::db::{begin_write, unique_or, Db};
@@ -345,7 +345,7 @@ pub async fn insert_in(
     Ok(id)
 }
 
-async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<bool> {
+pub(super) async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<bool> {
     if user.is_admin() || row.created_by == Some(user.id) {
         return Ok(true);
     }
@@ -355,7 +355,7 @@ async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<
     Ok(lines.iter().any(|l| l.hiring_manager_id == user.id))
 }
 
-async fn find(db: &Db, id: i64) -> AppResult<CandidateRow> {
+pub(super) async fn find(db: &Db, id: i64) -> AppResult<CandidateRow> {
     repo::find(db, id)
         .await
         .context("loading the candidate")?
@@ -558,91 +558,6 @@ pub async fn edit_form(db: &Db, scope: &CandidateScope, now: i64) -> AppResult<C
     form(db, scope.user(), Some(detail)).await
 }
 
-/// Checks an uploaded resume: a PDF by its signature, within the size limit.
-pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
-    if bytes.is_empty() {
-        return Err("Choose a PDF file to upload.".into());
-    }
-    if bytes.len() > RESUME_PDF_MAX_BYTES {
-        return Err(format!(
-            "The PDF is larger than {} MB.",
-            RESUME_PDF_MAX_BYTES / (1024 * 1024)
-        ));
-    }
-    if !bytes.starts_with(b"%PDF-") {
-        return Err("That file is not a PDF.".into());
-    }
-    Ok(())
-}
-
-/// A file name safe to show and to send back in a header.
-pub fn clean_file_name(raw: &str) -> String {
-    let name: String = raw
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || " ._-()".contains(*c))
-        .take(120)
-        .collect();
-    let name = name.trim().to_owned();
-    if name.is_empty() {
-        "resume.pdf".into()
-    } else {
-        name
-    }
-}
-
-/// Stores an uploaded PDF resume (for those who may edit the candidate).
-pub async fn store_pdf(
-    db: &Db,
-    scope: &CandidateScope,
-    file_name: &str,
-    bytes: Vec<u8>,
-    now: i64,
-) -> AppResult<()> {
-    let id = scope.candidate_id();
-    let row = find(db, id).await?;
-    if !can_edit(db, scope.user(), &row).await? {
-        return Err(AppError::Forbidden);
-    }
-    check_pdf(&bytes).map_err(|m| AppError::invalid("resume", m))?;
-    let name = clean_file_name(file_name);
-    let size = bytes.len();
-    let mut tx = begin_write(db).await?;
-    repo::set_resume_pdf(&mut *tx, id, &name, bytes, now)
-        .await
-        .context("storing the resume")?;
-    audit::record(
-        &mut *tx,
-        NewEntry::new(
-            scope.actor_id(),
-            "candidate",
-            id,
-            "upload_resume",
-            format!("Uploaded resume {name} for {}", row.name),
-        )
-        .candidate(id)
-        .after(json!({"file": name, "bytes": size})),
-        now,
-    )
-    .await?;
-    tx.commit().await.context("committing the upload")?;
-    Ok(())
-}
-
-/// The PDF resume, for someone allowed to read it.
-pub async fn load_pdf(db: &Db, scope: &ResumeScope) -> AppResult<(String, Vec<u8>)> {
-    let row = repo::resume_pdf(db, scope.candidate_id())
-        .await
-        .context("loading the resume")?
-        .ok_or(AppError::NotFound)?;
-    match (row.resume_pdf, row.resume_pdf_name) {
-        (Some(bytes), Some(name)) => Ok((name, bytes)),
-        _ => Err(AppError::NotFound),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -692,29 +607,5 @@ mod tests {
             parse_start_date("2020-02-01", date("2026-11-23")),
             Ok(date("2020-02-01"))
         );
-    }
-
-    #[test]
-    fn uploads_must_be_small_real_pdfs() {
-        assert!(check_pdf(b"%PDF-1.7\n...").is_ok());
-        assert_eq!(
-            check_pdf(b"PK\x03\x04 zip"),
-            Err("That file is not a PDF.".into())
-        );
-        assert!(check_pdf(b"").is_err());
-        let mut big = b"%PDF-1.7".to_vec();
-        big.resize(RESUME_PDF_MAX_BYTES + 1, b' ');
-        assert!(check_pdf(&big).is_err());
-    }
-
-    #[test]
-    fn file_names_are_cleaned() {
-        assert_eq!(
-            clean_file_name("C:\\Users\\ada\\CV 2026.pdf"),
-            "CV 2026.pdf"
-        );
-        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_file_name("\"><script>.pdf"), "script.pdf");
-        assert_eq!(clean_file_name(""), "resume.pdf");
     }
 }
