@@ -21,6 +21,7 @@ say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_OPT_NPM_VERSION=132
+AXE_CORE_NPM_VERSION=4.14.1
 TOOLS_DIR="${HIRELOOP_TOOLS_DIR:-$HOME/.local/share/hireloop-tools}"
 
 # The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly.
@@ -84,6 +85,13 @@ if $want_test; then
   fi
   if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
     as_root useradd --system --no-create-home postgres
+  fi
+  # The accessibility audit the browser tests run on every page (WCAG 2.1 A/AA).
+  if [ "$(node -p "require('$TOOLS_DIR/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_CORE_NPM_VERSION" ]; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    say "installing axe-core@$AXE_CORE_NPM_VERSION (from npm) into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    npm install --silent --prefix "$TOOLS_DIR" "axe-core@$AXE_CORE_NPM_VERSION"
   fi
 fi
 

@@ -56,25 +56,62 @@ pub fn redirect_form_post(path: &str) {
     }
 }
 
-/// The client's address: the peer, or with `behind_proxy` the last `X-Forwarded-For` hop
-/// (the one appended by our own proxy, which a client cannot forge).
-pub fn client_ip(behind_proxy: bool) -> IpAddr {
+/// The client's address: the peer, or behind proxies the address our outermost trusted
+/// proxy saw (see [`forwarded_client`]).
+pub fn client_ip(settings: &crate::state::RuntimeSettings) -> IpAddr {
     let Some(parts) = use_context::<Parts>() else {
         return IpAddr::V4(Ipv4Addr::UNSPECIFIED);
     };
-    if behind_proxy {
-        if let Some(ip) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
-            return ip;
-        }
-    }
-    parts
+    let peer = parts
         .extensions
         .get::<axum::extract::ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    if !settings.behind_proxy {
+        return peer;
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    forwarded_client(&forwarded.join(","), settings.trusted_proxies).unwrap_or(peer)
+}
+
+/// The client address in an `X-Forwarded-For` list behind `trusted` proxies: each of them
+/// appends the address it received the request from, so the entry `trusted` places from the
+/// right was written by the outermost one (entries further left come from the client and
+/// may be forged). `None` when the list is shorter or that entry is not an address.
+pub fn forwarded_client(header: &str, trusted: usize) -> Option<IpAddr> {
+    let hops: Vec<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .collect();
+    let index = hops.len().checked_sub(trusted.max(1))?;
+    hops.get(index)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::forwarded_client;
+
+    #[test]
+    fn the_client_is_read_from_the_right_most_trusted_hop() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().ok();
+        // One proxy: the right-most entry, whatever the client put before it.
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.9", 1),
+            ip("203.0.113.9")
+        );
+        // Two proxies (a CDN, then a load balancer).
+        assert_eq!(
+            forwarded_client("6.6.6.6, 203.0.113.9, 10.0.0.2", 2),
+            ip("203.0.113.9")
+        );
+        assert_eq!(forwarded_client("10.0.0.2", 2), None);
+        assert_eq!(forwarded_client("", 1), None);
+        assert_eq!(forwarded_client("not-an-ip", 1), None);
+        assert_eq!(forwarded_client("2001:db8::1", 1), ip("2001:db8::1"));
+    }
 }

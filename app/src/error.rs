@@ -81,6 +81,9 @@ pub enum AppError {
     NeedsConfirmation(Vec<String>),
     #[error("Too many attempts. Try again in {0} s.")]
     RateLimited(u64),
+    /// The server is at capacity for this kind of work (password hashing).
+    #[error("The server is busy. Please try again in a moment.")]
+    Busy,
     /// The cause was logged on the server; the user sees a generic message.
     #[error("Something went wrong on our side. Please try again.")]
     Unexpected,
@@ -99,6 +102,7 @@ impl AppError {
             Self::Invalid(_) => 422,
             Self::Conflict(_) | Self::NeedsConfirmation(_) => 409,
             Self::RateLimited(_) => 429,
+            Self::Busy => 503,
             Self::Unexpected | Self::Transport(_) => 500,
         }
     }

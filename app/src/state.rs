@@ -1,5 +1,6 @@
 //! What every request handler and server function can reach: the pool, settings, limiters.
 
+use crate::auth::password::Hasher;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::clock::Clock;
 use crate::db::Db;
@@ -13,8 +14,13 @@ use std::sync::Arc;
 pub struct RuntimeSettings {
     /// Where users reach this instance, used to build links (`https://hire.example.com`).
     pub public_base_url: String,
-    /// Trust the last `X-Forwarded-For` hop for the client address (behind a proxy).
+    /// Take the client address from `X-Forwarded-For` (behind a proxy) ...
     pub behind_proxy: bool,
+    /// ... `trusted_proxies` entries from the right: each trusted proxy appends the address
+    /// it received the request from, so that entry was written by our outermost proxy.
+    pub trusted_proxies: usize,
+    /// Cookies are marked `Secure` (the site is served over HTTPS).
+    pub secure_cookies: bool,
 }
 
 /// Shared state, cheap to clone.
@@ -24,6 +30,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub settings: Arc<RuntimeSettings>,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Password hashing capacity.
+    pub hasher: Hasher,
     /// The one source of "now" (tests move it).
     pub clock: Clock,
 }

@@ -165,6 +165,36 @@ impl fmt::Display for Name {
     }
 }
 
+/// Multi-line text as typed (a description, a resume, a reason): trimmed, at most `max`
+/// characters, and free of control characters other than line breaks and tabs (a NUL byte,
+/// for one, cannot even be stored). `what` names the text in the message ("the description").
+pub fn parse_text(raw: &str, max: usize, what: &str) -> Result<String, String> {
+    let text = raw.trim();
+    if text.chars().count() > max {
+        return Err(format!(
+            "{} can be at most {max} characters.",
+            capitalise(what)
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(format!(
+            "{} contains invisible control characters; please retype it.",
+            capitalise(what)
+        ));
+    }
+    Ok(text.to_owned())
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A new password that meets the length rules (NIST SP 800-63B: length over composition).
 #[derive(Clone, PartialEq, Eq)]
 pub struct NewPassword(String);
@@ -328,6 +358,22 @@ mod tests {
         assert_eq!(
             Name::parse_labelled("", "a team"),
             Err("Enter a team.".into())
+        );
+    }
+
+    #[test]
+    fn multi_line_text_keeps_line_breaks_and_refuses_control_characters() {
+        assert_eq!(
+            parse_text("  a\n\tb  ", 10, "the reason"),
+            Ok("a\n\tb".into())
+        );
+        assert_eq!(
+            parse_text("x\u{0}y", 10, "the reason"),
+            Err("The reason contains invisible control characters; please retype it.".into())
+        );
+        assert_eq!(
+            parse_text("abcdef", 3, "the reason"),
+            Err("The reason can be at most 3 characters.".into())
         );
     }
 

@@ -21,8 +21,11 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// Send the session cookie only over HTTPS. Turn on in production.
     pub secure_cookies: bool,
-    /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
+    /// Take the client address from `X-Forwarded-For` (behind a reverse proxy).
     pub behind_proxy: bool,
+    /// How many proxies in front of the server append to `X-Forwarded-For` (with
+    /// `behind_proxy`): the client is that many entries from the right.
+    pub trusted_proxies: usize,
     /// The folder with the built browser bundle and stylesheet (`pkg/`).
     pub site_root: PathBuf,
     /// Sessions end after this many days without activity.
@@ -35,6 +38,16 @@ pub struct Settings {
     pub login_account_burst: u32,
     /// ... and one more every this many seconds.
     pub login_account_refill_secs: u64,
+    /// Passwords hashed at once (each takes 19 MiB and a core); default: one per core.
+    pub password_hashers: Option<usize>,
+    /// How long a password check waits for a free hasher before "busy" (milliseconds).
+    pub password_queue_ms: u64,
+    /// How long a client may take to send a request's headers.
+    pub header_read_timeout_secs: u64,
+    /// How long any request may take, except resume uploads ...
+    pub request_timeout_secs: u64,
+    /// ... which may take this long (5 MB at about 100 KB/s).
+    pub upload_timeout_secs: u64,
 }
 
 /// The defaults, written out so figment can layer the file and environment over them.
@@ -45,12 +58,17 @@ struct Defaults {
     addr: &'static str,
     secure_cookies: bool,
     behind_proxy: bool,
+    trusted_proxies: usize,
     site_root: &'static str,
     session_idle_days: i64,
     login_ip_burst: u32,
     login_ip_refill_secs: u64,
     login_account_burst: u32,
     login_account_refill_secs: u64,
+    password_queue_ms: u64,
+    header_read_timeout_secs: u64,
+    request_timeout_secs: u64,
+    upload_timeout_secs: u64,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -59,12 +77,17 @@ const DEFAULTS: Defaults = Defaults {
     addr: "127.0.0.1:3000",
     secure_cookies: false,
     behind_proxy: false,
+    trusted_proxies: 1,
     site_root: "target/site",
     session_idle_days: 14,
     login_ip_burst: 30,
     login_ip_refill_secs: 10,
     login_account_burst: 5,
     login_account_refill_secs: 60,
+    password_queue_ms: 3000,
+    header_read_timeout_secs: 10,
+    request_timeout_secs: 20,
+    upload_timeout_secs: 60,
 };
 
 impl Settings {
@@ -102,12 +125,18 @@ impl Settings {
             public_url: None,
             secure_cookies: false,
             behind_proxy: false,
+            trusted_proxies: DEFAULTS.trusted_proxies,
             site_root: PathBuf::from(DEFAULTS.site_root),
             session_idle_days: DEFAULTS.session_idle_days,
             login_ip_burst: DEFAULTS.login_ip_burst,
             login_ip_refill_secs: DEFAULTS.login_ip_refill_secs,
             login_account_burst: DEFAULTS.login_account_burst,
             login_account_refill_secs: DEFAULTS.login_account_refill_secs,
+            password_hashers: None,
+            password_queue_ms: DEFAULTS.password_queue_ms,
+            header_read_timeout_secs: DEFAULTS.header_read_timeout_secs,
+            request_timeout_secs: DEFAULTS.request_timeout_secs,
+            upload_timeout_secs: DEFAULTS.upload_timeout_secs,
         }
     }
 

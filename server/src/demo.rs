@@ -90,7 +90,7 @@ pub async fn seed(db: &Db) -> anyhow::Result<usize> {
 
 async fn seed_users(db: &Db, now: i64) -> anyhow::Result<usize> {
     let password = NewPassword::parse(DEMO_PASSWORD).map_err(anyhow::Error::msg)?;
-    let hash = password::hash(&password).await?;
+    let hash = password::Hasher::default().hash(&password).await?;
     let mut created = 0;
     let mut tx = app::db::begin_write(db).await?;
     for user in DEMO_USERS {

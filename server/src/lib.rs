@@ -4,4 +4,6 @@
 pub mod config;
 pub mod demo;
 pub mod runner;
+pub mod security;
+pub mod serve;
 pub mod startup;

@@ -4,6 +4,7 @@ use crate::config::Settings;
 use crate::runner::{JobContext, Runner};
 use anyhow::Context;
 use app::app::{shell, App};
+use app::auth::password::Hasher;
 use app::auth::rate_limit::{LoginLimiter, LoginQuota};
 use app::auth::session_store::DbSessionStore;
 use app::clock::Clock;
@@ -22,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -33,6 +35,7 @@ pub struct Application {
     router: Router,
     db: Db,
     runner: Runner,
+    header_timeout: Duration,
 }
 
 /// Connects to the database named in `settings` and brings its schema up to date.
@@ -56,7 +59,10 @@ impl Application {
             .await
             .with_context(|| format!("binding {}", settings.addr))?;
         let local = listener.local_addr().context("reading the bound address")?;
-        let router = router(&settings, db.clone(), clock.clone(), local);
+        let form_error_key = app::auth::service::instance_secret(&db, "form_errors")
+            .await
+            .map_err(|e| anyhow::anyhow!("loading the form-error key: {e}"))?;
+        let router = router(&settings, db.clone(), clock.clone(), local, &form_error_key);
         app::auth::password::warm_up().await;
         Ok(Self {
             port: local.port(),
@@ -67,6 +73,7 @@ impl Application {
                 clock,
             }),
             db,
+            header_timeout: Duration::from_secs(settings.header_read_timeout_secs.max(1)),
         })
     }
 
@@ -91,15 +98,15 @@ impl Application {
     ) -> anyhow::Result<()> {
         let (stop_jobs, jobs_stopped) = watch::channel(false);
         let jobs = tokio::spawn(self.runner.run_until(jobs_stopped));
-        let served = axum::serve(
+        let served = crate::serve::serve(
             self.listener,
-            self.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
+            self.router,
+            self.header_timeout,
+            async move {
+                shutdown.await;
+                let _ = stop_jobs.send(true);
+            },
         )
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            let _ = stop_jobs.send(true);
-        })
         .await
         .context("serving HTTP");
         if let Err(error) = jobs.await {
@@ -109,7 +116,13 @@ impl Application {
     }
 }
 
-fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Router {
+fn router(
+    settings: &Settings,
+    db: Db,
+    clock: Clock,
+    local: SocketAddr,
+    form_error_key: &str,
+) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("hireloop")
         .site_root(settings.site_root.to_string_lossy().into_owned())
@@ -120,6 +133,12 @@ fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Route
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
+    let guard = crate::security::Guard::new(
+        &public_base_url,
+        settings.public_url.is_some(),
+        form_error_key.as_bytes(),
+        settings.secure_cookies,
+    );
     let login_limiter = Arc::new(LoginLimiter::new(
         LoginQuota {
             burst: settings.login_ip_burst,
@@ -137,10 +156,20 @@ fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Route
         settings: Arc::new(RuntimeSettings {
             public_base_url,
             behind_proxy: settings.behind_proxy,
+            trusted_proxies: settings.trusted_proxies,
+            secure_cookies: settings.secure_cookies,
         }),
         login_limiter,
+        hasher: Hasher::new(
+            settings.password_hashers.unwrap_or_else(|| {
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+            }),
+            Duration::from_millis(settings.password_queue_ms),
+        ),
         clock: clock.clone(),
     };
+    let request_timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
+    let upload_timeout = Duration::from_secs(settings.upload_timeout_secs.max(1));
 
     let sessions = SessionManagerLayer::new(DbSessionStore::new(db, clock))
         .with_name("hireloop_session")
@@ -152,8 +181,7 @@ fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Route
         )));
 
     let routes = route_list();
-    Router::new()
-        .route("/health", get(|| async { "ok" }))
+    let uploads = Router::new()
         .route(
             "/candidates/{id}/resume",
             // A little above the limit, so an oversized file gets a friendly message from
@@ -162,6 +190,12 @@ fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Route
                 app::candidates::RESUME_PDF_MAX_BYTES + 256 * 1024,
             )),
         )
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            upload_timeout,
+        ));
+    let everything_else = Router::new()
+        .route("/health", get(|| async { "ok" }))
         .route(
             "/candidates/{id}/resume.pdf",
             get(app::candidates::resume::download),
@@ -171,7 +205,18 @@ fn router(settings: &Settings, db: Db, clock: Clock, local: SocketAddr) -> Route
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(TimeoutLayer::with_status_code(
+            http::StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ));
+    Router::new()
+        .merge(uploads)
+        .merge(everything_else)
         .layer(axum::middleware::map_response(server_fn_error_status))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            crate::security::protect,
+        ))
         .layer(sessions)
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -23,6 +23,7 @@ cases! {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // every role is used by the matrix; the fuzz test uses two
 pub(crate) enum Role {
     Anonymous,
     Member,
@@ -80,9 +81,11 @@ type Run = Box<
 
 pub(crate) struct Call {
     /// The server function's path, or the route.
-    name: String,
-    allowed: &'static [Role],
-    effect: Effect,
+    pub(crate) name: String,
+    /// The form-encoded arguments of a server function (`None` for the resume routes).
+    pub(crate) body: Option<String>,
+    pub(crate) allowed: &'static [Role],
+    pub(crate) effect: Effect,
     run: Run,
 }
 
@@ -94,6 +97,7 @@ where
 {
     Call {
         name: S::PATH.to_owned(),
+        body: serde_qs::to_string(&args).ok(),
         allowed,
         effect,
         run: Box::new(move |app, client| {
@@ -118,6 +122,7 @@ fn pdf() -> Vec<u8> {
 pub(crate) fn upload_call(candidate: i64, allowed: &'static [Role]) -> Call {
     Call {
         name: "POST /candidates/{id}/resume".into(),
+        body: None,
         allowed,
         effect: Effect::Writes,
         run: Box::new(move |app, client| {
@@ -126,8 +131,8 @@ pub(crate) fn upload_call(candidate: i64, allowed: &'static [Role]) -> Call {
                     "resume",
                     reqwest::multipart::Part::bytes(pdf()).file_name("cv.pdf"),
                 );
-                let response = client
-                    .post(app.url(&format!("/candidates/{candidate}/resume")))
+                let response = app
+                    .post(client, &format!("/candidates/{candidate}/resume"))
                     .multipart(form)
                     .send()
                     .await?;
@@ -162,6 +167,7 @@ pub(crate) fn upload_call(candidate: i64, allowed: &'static [Role]) -> Call {
 pub(crate) fn download_call(candidate: i64, allowed: &'static [Role]) -> Call {
     Call {
         name: "GET /candidates/{id}/resume.pdf".into(),
+        body: None,
         allowed,
         effect: Effect::Reads,
         run: Box::new(move |app, client| {
@@ -182,7 +188,11 @@ pub(crate) fn download_call(candidate: i64, allowed: &'static [Role]) -> Call {
     }
 }
 
-async fn client_for(app: &TestApp, fx: &Fixture, role: Role) -> anyhow::Result<reqwest::Client> {
+pub(crate) async fn client_for(
+    app: &TestApp,
+    fx: &Fixture,
+    role: Role,
+) -> anyhow::Result<reqwest::Client> {
     Ok(match role {
         Anonymous => TestApp::client(),
         Member => app.login(&fx.people.member).await?,

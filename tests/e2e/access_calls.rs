@@ -27,7 +27,7 @@ use app::openings::api::{
     AddStage, AddTemplate, CopyPlan, CreateOpening, DeleteStage, DeleteTemplate, GetOpening,
     GetPlan, ListOpenings, MoveStage, OpeningAudit, OpeningForm, UpdateOpening, UpdateStage,
 };
-use app::openings::{CopyPlanInput, OpeningInput, StageInput, TemplateInput};
+use app::openings::{CopyPlanInput, OpeningInput, StageInput, StageUpdateInput, TemplateInput};
 use app::skills::api::{
     CreateSkillArea, DeleteSkillArea, ListSkillAreas, RenameSkillArea, SetSkillAreaArchived,
 };
@@ -139,6 +139,24 @@ pub(crate) async fn calls_for(
     .await
     .map_err(app_error("a fresh application"))?;
     let fresh_application = fresh_application.context("applied")?;
+    // An opening without a plan, to copy one into.
+    let fresh_opening = app::openings::service::create(
+        db,
+        &hireloop_tests::fixture::planner(app, &fx.people.admin).await?,
+        &OpeningInput {
+            title: format!("Empty {n}"),
+            team: "Team".into(),
+            level: "Junior".into(),
+            location: "Remote".into(),
+            description: String::new(),
+            hiring_manager_id: fx.people.hiring_manager.id.to_string(),
+            status: "draft".into(),
+            skills: vec![],
+        },
+        now,
+    )
+    .await
+    .map_err(app_error("a fresh opening"))?;
     let me = match role {
         Admin => fx.people.admin.id,
         HiringManager => fx.people.hiring_manager.id,
@@ -332,9 +350,8 @@ pub(crate) async fn calls_for(
         call(
             UpdateStage {
                 stage_id: fx.debrief_stage,
-                input: StageInput {
+                input: StageUpdateInput {
                     name: format!("Debrief {n}"),
-                    kind: String::new(),
                     skip_for_internal: Checkbox(false),
                 },
             },
@@ -377,7 +394,7 @@ pub(crate) async fn calls_for(
         ),
         call(
             CopyPlan {
-                opening_id: fx.empty_opening,
+                opening_id: fresh_opening,
                 input: CopyPlanInput {
                     source_id: fx.backend.to_string(),
                 },

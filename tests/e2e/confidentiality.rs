@@ -14,8 +14,12 @@ use app::dashboard::GetDashboard;
 use app::error::AppError;
 use app::interviews::api::{CancelInterview, GetInterview, GetKit, GetMyInterviews, ScheduleForm};
 use app::interviews::CancelInput;
-use app::openings::api::{GetOpening, ListOpenings, OpeningAudit, UpdateOpening};
-use app::openings::OpeningInput;
+use app::openings::api::{
+    AddStage, CopyPlan, DeleteStage, GetOpening, GetPlan, ListOpenings, OpeningAudit, UpdateOpening,
+};
+use app::openings::{CopyPlanInput, OpeningInput, StageInput};
+use app::skills::api::ListSkillAreas;
+use app::values::Checkbox;
 use hireloop_tests::fixture::external;
 use hireloop_tests::{spawn_app, Answer, Backend, Fixture, Options, TestApp, TestResult};
 use leptos::server_fn::ServerFn;
@@ -140,6 +144,105 @@ where
     app.ensure_unchanged(&before, S::PATH).await
 }
 
+/// Counts, flags and refusals that read applications: none may depend on Jordan's.
+async fn side_channels(
+    app: &TestApp,
+    fx: &Fixture,
+    sam: &reqwest::Client,
+    admin: &reqwest::Client,
+    traces: &Traces,
+) -> anyhow::Result<()> {
+    // The plan editor: whether a plan can be copied in depends only on the plan's stages,
+    // and the refusal reads the same for Backend Engineer (Jordan's opening) as for Sam's
+    // other opening, which has no hidden candidacy.
+    let plan = clean(
+        app,
+        sam,
+        traces,
+        GetPlan {
+            opening_id: fx.backend,
+        },
+    )
+    .await?;
+    ensure!(!plan.can_copy, "a plan with stages takes no copy");
+    let copy = |into: i64, from: i64| CopyPlan {
+        opening_id: into,
+        input: CopyPlanInput {
+            source_id: from.to_string(),
+        },
+    };
+    let hidden = app.call(sam, copy(fx.backend, fx.support_lead)).await?;
+    let visible = app.call(sam, copy(fx.support_lead, fx.backend)).await?;
+    traces.absent("copy refusal", &hidden.body)?;
+    ensure!(
+        hidden.status == StatusCode::CONFLICT && hidden.body == visible.body,
+        "{} vs {}",
+        hidden.body,
+        visible.body
+    );
+    // A stage only Jordan has been in refuses deletion in the same words as one Maria has
+    // been in.
+    let admin_stage = |name: &'static str| AddStage {
+        opening_id: fx.backend,
+        input: StageInput {
+            name: name.into(),
+            kind: "review".into(),
+            skip_for_internal: Checkbox(false),
+        },
+    };
+    let hidden_stage = app.call(admin, admin_stage("Side room")).await?.ok()?;
+    let visible_stage = app.call(admin, admin_stage("Front room")).await?.ok()?;
+    for (application, stage) in [
+        (fx.jordan_application, hidden_stage),
+        (fx.maria_application, visible_stage),
+    ] {
+        for to in [stage, fx.loop_stage] {
+            app.call(
+                admin,
+                MoveApplication {
+                    id: application,
+                    input: MoveInput {
+                        stage_id: to.to_string(),
+                    },
+                },
+            )
+            .await?
+            .ok()?;
+        }
+    }
+    let hidden = app
+        .call(
+            sam,
+            DeleteStage {
+                stage_id: hidden_stage,
+            },
+        )
+        .await?;
+    let visible = app
+        .call(
+            sam,
+            DeleteStage {
+                stage_id: visible_stage,
+            },
+        )
+        .await?;
+    traces.absent("stage refusal", &hidden.body)?;
+    ensure!(
+        hidden.status == StatusCode::CONFLICT
+            && hidden.body.replace("Side room", "Front room") == visible.body
+            && !hidden.body.contains("Candidates"),
+        "{} vs {}",
+        hidden.body,
+        visible.body
+    );
+    // Skill areas: no use counts for Sam (they count Jordan's interview); admins get them.
+    let areas = clean(app, sam, traces, ListSkillAreas {}).await?;
+    ensure!(areas.iter().all(|a| a.uses.is_none()), "{areas:?}");
+    let areas = app.call(admin, ListSkillAreas {}).await?.ok()?;
+    ensure!(areas.iter().all(|a| a.uses.is_some()), "{areas:?}");
+    Ok(())
+}
+
 pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> TestResult {
     let app = spawn_app(backend, Options::default()).await?;
     let fx = Fixture::new(&app).await?;
@@ -235,6 +338,7 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
         "other entries are there"
     );
     clean(&app, &sam, &traces, GetOpening { id: fx.backend }).await?;
+    side_channels(&app, &fx, &sam, &admin, &traces).await?;
     // Direct access answers exactly like a record that does not exist.
     same_as_missing(&app, &sam, &traces, |id| GetCandidate { id }, fx.jordan).await?;
     same_as_missing(&app, &sam, &traces, |id| CandidateForm { id }, fx.jordan).await?;

@@ -7,15 +7,18 @@
 
 mod access;
 mod access_calls;
+mod accessibility_ui;
 mod accounts;
 mod accounts_ui;
 mod board;
 mod confidentiality;
 mod docs;
+mod fuzz;
 mod pipeline;
 mod pipeline_ui;
 mod resumes;
 mod scheduling;
+mod security;
 mod support;
 mod timezones;
 mod users;
@@ -41,7 +44,10 @@ fn all_cases() -> Vec<Case> {
     cases.extend(timezones::cases());
     cases.extend(access::cases());
     cases.extend(confidentiality::cases());
+    cases.extend(security::cases());
+    cases.extend(fuzz::cases());
     cases.extend(pipeline_ui::cases());
+    cases.extend(accessibility_ui::cases());
     cases
 }
 

@@ -11,7 +11,9 @@ use app::openings::api::{
     AddStage, AddTemplate, CopyPlan, CreateOpening, DeleteStage, GetOpening, GetPlan, MoveStage,
     UpdateStage,
 };
-use app::openings::{CopyPlanInput, OpeningInput, PlanData, StageInput, TemplateInput};
+use app::openings::{
+    CopyPlanInput, OpeningInput, PlanData, StageInput, StageUpdateInput, TemplateInput,
+};
 use app::skills::api::{
     CreateSkillArea, DeleteSkillArea, ListSkillAreas, RenameSkillArea, SetSkillAreaArchived,
 };
@@ -157,7 +159,7 @@ async fn skill_areas_keep_history_and_cannot_be_deleted_in_use(backend: Backend)
     ensure!(
         areas
             .iter()
-            .any(|a| a.id == fx.skills.backend && a.archived && a.uses > 0),
+            .any(|a| a.id == fx.skills.backend && a.archived && a.uses.is_some_and(|n| n > 0)),
         "archived and still in use: {areas:?}"
     );
     app.stop().await;
@@ -404,9 +406,8 @@ async fn plans_have_ordered_stages_templates_and_can_be_copied(backend: Backend)
         &hm,
         UpdateStage {
             stage_id: fx.debrief_stage,
-            input: StageInput {
+            input: StageUpdateInput {
                 name: "Team debrief".into(),
-                kind: String::new(),
                 skip_for_internal: Checkbox(true),
             },
         },
@@ -543,9 +544,8 @@ async fn internal_candidates_skip_their_tracks_stages(backend: Backend) -> TestR
         &hm,
         UpdateStage {
             stage_id: fx.review_stage,
-            input: StageInput {
+            input: StageUpdateInput {
                 name: "Application review".into(),
-                kind: String::new(),
                 skip_for_internal: Checkbox(true),
             },
         },

@@ -299,7 +299,7 @@ async fn interviewer_sees_only_their_interviews_and_the_kit(backend: Backend) ->
         ensure!(text.contains("Likes Rust"), "the resume: {text}");
         // Nothing else: not the opening, its board, or other candidates.
         b.goto(&format!("/openings/{backend_opening}")).await?;
-        b.wait_for_text("No access").await?;
+        b.wait_for_text("Page not found").await?;
         b.goto("/candidates").await?;
         b.wait_for_text("No access").await?;
         b.goto("/openings").await?;

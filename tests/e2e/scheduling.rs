@@ -593,7 +593,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         },
     )
     .await?
-    .refused(StatusCode::FORBIDDEN)?;
+    .refused(StatusCode::NOT_FOUND)?;
     // Sam manages "Support Lead": its log is his, and holds nothing about Jordan.
     let answer = app
         .call(

@@ -530,6 +530,7 @@ async fn command_line_migrates_creates_admin_loads_demo_data_and_runs_jobs(
     }));
     let response = TestApp::bare_client()
         .post(format!("http://127.0.0.1:{port}/api/login"))
+        .header("Origin", format!("http://127.0.0.1:{port}"))
         .header("Accept", "application/json")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(serde_qs::to_string(&login_args(

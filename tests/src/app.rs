@@ -45,6 +45,13 @@ pub struct Options {
     pub login_ip_burst: u32,
     pub login_account_burst: u32,
     pub secure_cookies: bool,
+    /// Read the client address from `X-Forwarded-For` behind this many proxies.
+    pub behind_proxies: Option<usize>,
+    /// Passwords hashed at once (`None`: one per core) and how long a check may queue.
+    pub password_hashers: Option<usize>,
+    pub password_queue_ms: u64,
+    pub header_read_timeout_secs: u64,
+    pub upload_timeout_secs: u64,
 }
 
 impl Default for Options {
@@ -53,6 +60,11 @@ impl Default for Options {
             login_ip_burst: 1000,
             login_account_burst: 1000,
             secure_cookies: false,
+            behind_proxies: None,
+            password_hashers: None,
+            password_queue_ms: 3000,
+            header_read_timeout_secs: 10,
+            upload_timeout_secs: 60,
         }
     }
 }
@@ -128,6 +140,12 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
     settings.login_ip_burst = options.login_ip_burst;
     settings.login_account_burst = options.login_account_burst;
     settings.secure_cookies = options.secure_cookies;
+    settings.behind_proxy = options.behind_proxies.is_some();
+    settings.trusted_proxies = options.behind_proxies.unwrap_or(1);
+    settings.password_hashers = options.password_hashers;
+    settings.password_queue_ms = options.password_queue_ms;
+    settings.header_read_timeout_secs = options.header_read_timeout_secs;
+    settings.upload_timeout_secs = options.upload_timeout_secs;
     let db = prepare_database(&settings).await?;
     let clock = midday_clock();
     let application = Application::build_with(settings, db.clone(), clock.clone()).await?;
@@ -155,7 +173,7 @@ async fn password_hash() -> anyhow::Result<String> {
         return Ok(hash.clone());
     }
     let password = NewPassword::parse(PASSWORD).map_err(anyhow::Error::msg)?;
-    let hash = password::hash(&password).await?;
+    let hash = password::Hasher::default().hash(&password).await?;
     Ok(HASH.get_or_init(|| hash).clone())
 }
 
@@ -318,6 +336,7 @@ impl TestApp {
             .post(self.url(path))
             .header("Accept", "application/json")
             .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Origin", &self.address)
             .body(body.to_owned())
             .send()
             .await
@@ -343,6 +362,7 @@ impl TestApp {
             .post(self.url(S::PATH))
             .header("Accept", "text/html,application/xhtml+xml")
             .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Origin", &self.address)
             .header("Referer", self.url(referer))
             .body(body)
             .send()
@@ -354,6 +374,11 @@ impl TestApp {
             .and_then(|v| v.to_str().ok())
             .map(ToOwned::to_owned);
         Ok((response.status(), location))
+    }
+
+    /// A POST from one of this site's pages, as browsers send it (with the `Origin`).
+    pub fn post(&self, client: &reqwest::Client, path: &str) -> reqwest::RequestBuilder {
+        client.post(self.url(path)).header("Origin", &self.address)
     }
 
     /// GETs a page as a browser does; returns the status and the HTML.

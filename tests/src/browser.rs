@@ -411,4 +411,57 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
+
+    /// Runs axe-core's WCAG 2.1 A and AA rules on the current page and fails on any serious
+    /// or critical violation, naming the rule and the elements.
+    pub async fn audit_accessibility(&self, page: &str) -> anyhow::Result<()> {
+        let source = axe_source()?;
+        self.client
+            .execute(&format!("{source}\nreturn true;"), vec![])
+            .await
+            .context("loading axe-core into the page")?;
+        let violations = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                   .then(r => done(r.violations
+                     .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                     .map(v => `${v.impact} ${v.id}: ${v.help} [${v.nodes.map(n => n.target.join(' ')).join(', ')}]`)))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .context("running axe-core")?;
+        let found: Vec<String> = serde_json::from_value(violations)?;
+        anyhow::ensure!(
+            found.is_empty(),
+            "accessibility violations on {page}:\n{}",
+            found.join("\n")
+        );
+        Ok(())
+    }
+}
+
+/// axe-core's browser build, installed by `.ci/setup.sh --test` (read once per run).
+fn axe_source() -> anyhow::Result<&'static str> {
+    static SOURCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(source) = SOURCE.get() {
+        return Ok(source);
+    }
+    let dir = std::env::var("HIRELOOP_TOOLS_DIR").map_or_else(
+        |_| {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default())
+                .join(".local/share/hireloop-tools")
+        },
+        std::path::PathBuf::from,
+    );
+    let path = dir.join("node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "reading {} (run `.ci/setup.sh --test` to install axe-core)",
+            path.display()
+        )
+    })?;
+    Ok(SOURCE.get_or_init(|| source))
 }

@@ -2,7 +2,7 @@
 //!
 //! - Admins: everything.
 //! - The hiring manager of an opening: everything on that opening.
-//! - Interviewers: the kit of the interviews they are assigned to, nothing else.
+//! - Interviewers: the kit of the (not cancelled) interviews they are assigned to.
 //! - Other members: nothing.
 //! - An internal candidate's current manager never learns of the candidacy — not in lists,
 //!   searches, counts, kits or error messages — whatever other role they hold, unless they
@@ -118,8 +118,8 @@ pub struct InterviewScope {
     interview_id: i64,
 }
 
-/// Proof that the user may read an interview's kit: one of its interviewers, or someone who
-/// manages its application.
+/// Proof that the user may read an interview's kit: one of its interviewers (while the
+/// interview is not cancelled), or someone who manages its application.
 #[derive(Debug, Clone)]
 pub struct KitScope {
     user: CurrentUser,
@@ -212,7 +212,8 @@ pub async fn require_planner(db: &Db, user: CurrentUser) -> AppResult<Planner> {
     }
 }
 
-/// Admins, and the opening's hiring manager, manage an opening.
+/// Admins, and the opening's hiring manager, manage an opening. Anyone else is told it does
+/// not exist — the same answer as for a made-up id, so ids cannot be probed.
 pub async fn require_opening_manager(
     db: &Db,
     user: CurrentUser,
@@ -220,12 +221,12 @@ pub async fn require_opening_manager(
 ) -> AppResult<OpeningScope> {
     let manager = repo::opening_manager(db, opening_id)
         .await
-        .context("loading the opening's manager")?
-        .ok_or(AppError::NotFound)?;
-    if user.is_admin() || manager == user.id {
-        Ok(OpeningScope { user, opening_id })
-    } else {
-        Err(AppError::Forbidden)
+        .context("loading the opening's manager")?;
+    match manager {
+        Some(manager) if user.is_admin() || manager == user.id => {
+            Ok(OpeningScope { user, opening_id })
+        }
+        _ => Err(AppError::NotFound),
     }
 }
 
@@ -287,8 +288,8 @@ pub async fn require_candidate_viewer(
     }
 }
 
-/// The interviewers of an interview, and the people who manage its application, may read
-/// its kit. Anyone else finds nothing.
+/// The interviewers of an interview that is not cancelled, and the people who manage its
+/// application, may read its kit. Anyone else finds nothing.
 pub async fn require_kit_reader(
     db: &Db,
     user: CurrentUser,
@@ -303,7 +304,8 @@ pub async fn require_kit_reader(
         .context("loading the application's facts")?
         .ok_or(AppError::NotFound)?;
     let manages = manages(&user, &facts);
-    let interviews = !facts.hidden_from(user.id)
+    let interviews = interview.status != crate::interviews::InterviewStatus::Cancelled
+        && !facts.hidden_from(user.id)
         && repo::is_assigned(db, interview_id, user.id)
             .await
             .context("checking the assignment")?;

@@ -101,10 +101,11 @@ pub async fn interviews_candidate<'c>(
     Ok(count > 0)
 }
 
-/// The application an interview belongs to.
+/// The application an interview belongs to, and whether it is still on.
 #[derive(Debug, Clone, FromRow)]
 pub struct InterviewOwner {
     pub application_id: i64,
+    pub status: crate::interviews::InterviewStatus,
 }
 
 #[tracing::instrument(skip(db))]
@@ -112,7 +113,7 @@ pub async fn interview_application<'c>(
     db: impl AnyExecutor<'c>,
     interview_id: i64,
 ) -> sqlx::Result<Option<InterviewOwner>> {
-    sqlx::query_as("SELECT application_id FROM interviews WHERE id = $1")
+    sqlx::query_as("SELECT application_id, status FROM interviews WHERE id = $1")
         .bind(interview_id)
         .fetch_optional(db)
         .await

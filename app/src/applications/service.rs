@@ -12,6 +12,7 @@ use crate::candidates::{CandidateInput, CreateOutcome};
 use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult};
 use crate::openings::{service as openings, OpeningStatus, Stage};
+use crate::values::parse_text;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -317,17 +318,13 @@ pub async fn set_status(
 ) -> AppResult<()> {
     let status =
         ApplicationStatus::parse(&input.status).map_err(|m| AppError::invalid("status", m))?;
-    let reason = input.reason.trim();
+    let reason = parse_text(&input.reason, 1000, "the reason")
+        .map_err(|m| AppError::invalid("reason", m))?;
+    let reason = reason.as_str();
     if status == ApplicationStatus::Rejected && reason.is_empty() {
         return Err(AppError::invalid(
             "reason",
             "Give a reason for the rejection.",
-        ));
-    }
-    if reason.chars().count() > 1000 {
-        return Err(AppError::invalid(
-            "reason",
-            "Keep the reason under 1000 characters.",
         ));
     }
     let application = find(db, scope).await?;

@@ -2,7 +2,7 @@
 
 use super::api::list_audit;
 use super::AuditEntryView;
-use crate::components::loaded;
+use crate::components::{loaded, TableWrap};
 use crate::openings::api::opening_audit;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -15,7 +15,7 @@ pub fn AuditTable(entries: Vec<AuditEntryView>) -> impl IntoView {
         return view! { <p>"Nothing has been recorded yet."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <TableWrap label="Audit log">
             <table>
                 <caption class="visually-hidden">"Audit log, newest first"</caption>
                 <thead>
@@ -48,7 +48,7 @@ pub fn AuditTable(entries: Vec<AuditEntryView>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
     .into_any()
 }

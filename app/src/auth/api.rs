@@ -57,11 +57,12 @@ pub async fn setup_form() -> Result<Option<Vec<String>>, AppError> {
 pub async fn login(input: LoginInput) -> Result<String, AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let ip = endpoint::client_ip(state.settings.behind_proxy);
-        let auth = service::login(&state.db, &state.login_limiter, ip, &input).await?;
+        let ip = endpoint::client_ip(&state.settings);
+        let auth =
+            service::login(&state.db, &state.hasher, &state.login_limiter, ip, &input).await?;
         start_session(&auth).await?;
         tracing::info!(user_id = auth.user.id, "signed in");
-        let next = service::safe_next(Some(input.next.as_str()).filter(|n| !n.is_empty()));
+        let next = service::safe_next(Some(&input.next), &state.settings.public_base_url);
         endpoint::redirect_form_post(&next);
         Ok(next)
     })
@@ -85,7 +86,12 @@ pub async fn logout() -> Result<(), AppError> {
 pub async fn setup_first_admin(input: AdminInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        let auth = service::setup_first_admin(&state.db, &input, state.now()).await?;
+        state
+            .login_limiter
+            .check_address(endpoint::client_ip(&state.settings))
+            .map_err(AppError::RateLimited)?;
+        let auth =
+            service::setup_first_admin(&state.db, &state.hasher, &input, state.now()).await?;
         start_session(&auth).await?;
         endpoint::redirect_form_post("/");
         Ok(())
@@ -99,7 +105,15 @@ pub async fn change_password(input: PasswordChangeInput) -> Result<(), AppError>
     endpoint::run(async move {
         let me = access::myself(guard::require_user().await?);
         let state = app_state()?;
-        let epoch = service::change_password(&state.db, &me, &input, state.now()).await?;
+        state
+            .login_limiter
+            .check(
+                endpoint::client_ip(&state.settings),
+                &format!("user:{}", me.user().id),
+            )
+            .map_err(AppError::RateLimited)?;
+        let epoch =
+            service::change_password(&state.db, &state.hasher, &me, &input, state.now()).await?;
         let session = guard::session().await?;
         session
             .cycle_id()
@@ -130,7 +144,12 @@ pub async fn password_link_owner(token: String) -> Result<Option<String>, AppErr
 pub async fn redeem_password_link(token: String, input: NewPasswordInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
-        service::redeem_password_link(&state.db, &token, &input, state.now()).await?;
+        state
+            .login_limiter
+            .check_address(endpoint::client_ip(&state.settings))
+            .map_err(AppError::RateLimited)?;
+        service::redeem_password_link(&state.db, &state.hasher, &token, &input, state.now())
+            .await?;
         endpoint::redirect_form_post("/login?password_set=1");
         Ok(())
     })

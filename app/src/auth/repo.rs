@@ -93,3 +93,20 @@ pub async fn revoke_links_of<'c>(
         .await
         .map(|_| ())
 }
+
+/// The shared secret `name`, created with `fresh` if it does not exist yet (several instances
+/// starting at once all end up with the first one stored).
+#[tracing::instrument(skip(db, fresh))]
+pub async fn instance_secret(db: &crate::db::Db, name: &str, fresh: &str) -> sqlx::Result<String> {
+    sqlx::query(
+        "INSERT INTO instance_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(fresh)
+    .execute(db)
+    .await?;
+    sqlx::query_scalar("SELECT value FROM instance_secrets WHERE name = $1")
+        .bind(name)
+        .fetch_one(db)
+        .await
+}

@@ -1,7 +1,8 @@
 //! The rules for signing in, first set-up, password changes and set-password links.
 
+use super::password::Hasher;
 use super::PasswordChangeInput;
-use super::{links, password, repo, AdminInput, CurrentUser, LoginInput, NewPasswordInput};
+use super::{links, repo, AdminInput, CurrentUser, LoginInput, NewPasswordInput};
 use crate::access::{self, Myself, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
@@ -61,6 +62,7 @@ impl From<Account> for Authenticated {
 /// Checks a sign-in attempt. Every failure looks the same and costs the same time.
 pub async fn login(
     db: &Db,
+    hasher: &Hasher,
     limiter: &super::rate_limit::LoginLimiter,
     ip: IpAddr,
     input: &LoginInput,
@@ -83,7 +85,7 @@ pub async fn login(
         .as_ref()
         .filter(|a| a.active)
         .and_then(|a| a.password_hash.clone());
-    let verified = password::verify(input.password.clone(), stored_hash).await?;
+    let verified = hasher.verify(input.password.clone(), stored_hash).await?;
     match account {
         Some(account) if verified => Ok(account.into()),
         _ => Err(AppError::invalid("form", BAD_CREDENTIALS)),
@@ -124,17 +126,24 @@ impl TryFrom<&AdminInput> for ValidAdmin {
 
 /// Creates the very first admin. Works exactly once per instance: afterwards it is a
 /// conflict, also when two browsers try at the same moment.
-pub async fn setup_first_admin(db: &Db, input: &AdminInput, now: i64) -> AppResult<Authenticated> {
+pub async fn setup_first_admin(
+    db: &Db,
+    hasher: &Hasher,
+    input: &AdminInput,
+    now: i64,
+) -> AppResult<Authenticated> {
     let admin = ValidAdmin::try_from(input).map_err(AppError::Invalid)?;
-    let hash = password::hash(&admin.password).await?;
+    // The cheap check first: once set up, nobody gets to make the server hash anything here.
+    if !needs_setup(db).await? {
+        return Err(already_set_up());
+    }
+    let hash = hasher.hash(&admin.password).await?;
     let mut tx = begin_write(db).await?;
     let first = repo::mark_initialised(&mut *tx, now)
         .await
         .context("marking the instance as set up")?;
     if !first {
-        return Err(AppError::Conflict(
-            "Hireloop is already set up. Sign in instead.".into(),
-        ));
+        return Err(already_set_up());
     }
     let id = insert_admin(&mut tx, &admin, &hash, now).await?;
     tx.commit().await.context("committing the set-up")?;
@@ -142,10 +151,14 @@ pub async fn setup_first_admin(db: &Db, input: &AdminInput, now: i64) -> AppResu
     Ok(account.into())
 }
 
+fn already_set_up() -> AppError {
+    AppError::Conflict("Hireloop is already set up. Sign in instead.".into())
+}
+
 /// Creates an admin from the command line (any time; also marks the instance as set up).
 pub async fn create_admin(db: &Db, input: &AdminInput, now: i64) -> AppResult<i64> {
     let admin = ValidAdmin::try_from(input).map_err(AppError::Invalid)?;
-    let hash = password::hash(&admin.password).await?;
+    let hash = Hasher::default().hash(&admin.password).await?;
     let mut tx = begin_write(db).await?;
     repo::mark_initialised(&mut *tx, now)
         .await
@@ -205,6 +218,7 @@ pub async fn needs_setup(db: &Db) -> AppResult<bool> {
 /// sessions end, this one is kept by the caller).
 pub async fn change_password(
     db: &Db,
+    hasher: &Hasher,
     me: &Myself,
     input: &PasswordChangeInput,
     now: i64,
@@ -223,15 +237,20 @@ pub async fn change_password(
     let account = users::account(db, user.id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(input.current_password.clone(), account.password_hash).await? {
+    if !hasher
+        .verify(input.current_password.clone(), account.password_hash)
+        .await?
+    {
         return Err(AppError::invalid(
             "current_password",
             "That is not your current password.",
         ));
     }
-    let hash = password::hash(&password).await?;
+    let hash = hasher.hash(&password).await?;
     let mut tx = begin_write(db).await?;
     let epoch = users::set_password(&mut *tx, user.id, &hash, now).await?;
+    // A set-password link still out there would let someone else choose the password now.
+    links::revoke_all(&mut *tx, user.id, now).await?;
     audit::record(
         &mut *tx,
         NewEntry::new(
@@ -261,21 +280,30 @@ pub async fn password_link_owner(db: &Db, token: &str, now: i64) -> AppResult<Op
         .map(|(name, _)| name))
 }
 
+fn dead_link() -> AppError {
+    AppError::Conflict(
+        "This link has expired or was already used. Ask an admin for a new one.".into(),
+    )
+}
+
 /// Sets a password through a one-time link; the link is used up in the same transaction.
 pub async fn redeem_password_link(
     db: &Db,
+    hasher: &Hasher,
     token: &str,
     input: &NewPasswordInput,
     now: i64,
 ) -> AppResult<()> {
     let password = NewPassword::parse_confirmed(&input.new_password, &input.new_password_confirm)
         .map_err(|m| AppError::invalid("new_password", m))?;
-    let hash = password::hash(&password).await?;
+    // The cheap check first: a dead link never costs a hash.
+    if links::owner(db, token, now).await?.is_none() {
+        return Err(dead_link());
+    }
+    let hash = hasher.hash(&password).await?;
     let mut tx = begin_write(db).await?;
     let Some(user_id) = links::consume(&mut *tx, token, now).await? else {
-        return Err(AppError::Conflict(
-            "This link has expired or was already used. Ask an admin for a new one.".into(),
-        ));
+        return Err(dead_link());
     };
     if !users::is_active(&mut *tx, user_id).await? {
         return Err(AppError::Conflict(
@@ -299,18 +327,40 @@ pub async fn redeem_password_link(
     Ok(())
 }
 
-/// Only same-site paths are followed after sign-in (no open redirects).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.contains("://") =>
-        {
-            path.to_owned()
+/// A secret shared by every server instance of this database (created on first use): 32
+/// random bytes, hex-encoded.
+pub async fn instance_secret(db: &Db, name: &str) -> AppResult<String> {
+    let fresh = hex::encode(rand::random::<[u8; 32]>());
+    Ok(repo::instance_secret(db, name, &fresh)
+        .await
+        .context("loading an instance secret")?)
+}
+
+/// Where to go after signing in: `next` when, read as an address relative to this site, it
+/// stays on this site (same scheme, host and port); otherwise the dashboard. Browsers ignore
+/// tabs and newlines inside addresses and read `/\\host` as `//host`, so anything with
+/// control characters or that does not resolve to this origin is refused.
+pub fn safe_next(next: Option<&str>, public_base_url: &str) -> String {
+    let fallback = || "/".to_owned();
+    let Some(next) = next.map(str::trim).filter(|n| !n.is_empty()) else {
+        return fallback();
+    };
+    if !next.starts_with('/') || next.chars().any(|c| c.is_control() || c == '\\') {
+        return fallback();
+    }
+    let Ok(base) = url::Url::parse(public_base_url) else {
+        return fallback();
+    };
+    match base.join(next) {
+        Ok(target) if target.origin() == base.origin() => {
+            let mut path = target.path().to_owned();
+            if let Some(query) = target.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            path
         }
-        _ => "/".to_owned(),
+        _ => fallback(),
     }
 }
 
@@ -320,11 +370,30 @@ mod tests {
 
     #[test]
     fn next_paths_stay_on_this_site() {
-        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
+        let base = "https://hire.example.com";
+        let next = |n: &str| safe_next(Some(n), base);
+        assert_eq!(next("/admin/users"), "/admin/users");
+        assert_eq!(next("/candidates?q=ada%20b"), "/candidates?q=ada%20b");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "\t//evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            "/%09/evil.example/..",
+            "///evil.example",
+        ] {
+            let target = next(evil);
+            assert!(
+                target == "/" || (target.starts_with('/') && !target.starts_with("//")),
+                "{evil:?} -> {target:?}"
+            );
+        }
+        assert_eq!(next("\u{0}"), "/");
+        assert_eq!(safe_next(None, base), "/");
     }
 
     #[test]

@@ -112,6 +112,17 @@ pub enum CreateOutcome {
     Existing { id: i64, name: String },
 }
 
+crate::choice_enum! {
+    /// Why an uploaded resume was not stored. The upload redirects back with the code; the
+    /// page shows the message for it (never text from the address itself).
+    pub enum ResumeProblem("resume problem", "Upload the resume again.") {
+        Missing = "missing" / "Choose a PDF file to upload.",
+        TooLarge = "too_large" / "The PDF is larger than 5 MB.",
+        NotPdf = "not_pdf" / "That file is not a PDF.",
+        CutOff = "cut_off" / "The upload was cut off or is too large (5 MB at most).",
+    }
+}
+
 /// The largest PDF resume accepted.
 pub const RESUME_PDF_MAX_BYTES: usize = 5 * 1024 * 1024;
 

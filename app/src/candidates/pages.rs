@@ -7,7 +7,7 @@ use super::{CandidateDetail, CandidateFormData, CandidateSummary, CreateOutcome,
 use crate::applications::api::ApplyCandidate;
 use crate::components::{
     action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, TextArea, TextField,
+    SelectField, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -40,7 +40,7 @@ pub fn CandidatesPage() -> impl IntoView {
                         return view! { <p>"No candidates found."</p> }.into_any();
                     }
                     view! {
-                        <div class="table-wrap">
+                        <TableWrap label="Candidates">
                             <table>
                                 <caption class="visually-hidden">"Candidates"</caption>
                                 <thead>
@@ -68,7 +68,7 @@ pub fn CandidatesPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableWrap>
                     }
                         .into_any()
                 },
@@ -115,7 +115,8 @@ pub fn CandidatePage() -> impl IntoView {
                 query
                     .read()
                     .get("resume_error")
-                    .map(|m| view! { <div class="form-error" role="alert">{m}</div> })
+                    .and_then(|code| <super::ResumeProblem as crate::values::Choice>::from_stored(&code))
+                    .map(|problem| view! { <div class="form-error" role="alert">{problem.label()}</div> })
             }}
             {move || {
                 query

@@ -3,7 +3,7 @@
 
 use super::repo;
 use super::service::{can_edit, find};
-use super::RESUME_PDF_MAX_BYTES;
+use super::{ResumeProblem, RESUME_PDF_MAX_BYTES};
 use crate::access::{CandidateScope, ResumeScope, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
@@ -12,18 +12,15 @@ use anyhow::Context;
 use serde_json::json;
 
 /// Checks an uploaded resume: a PDF by its signature, within the size limit.
-pub fn check_pdf(bytes: &[u8]) -> Result<(), String> {
+pub fn check_pdf(bytes: &[u8]) -> Result<(), ResumeProblem> {
     if bytes.is_empty() {
-        return Err("Choose a PDF file to upload.".into());
+        return Err(ResumeProblem::Missing);
     }
     if bytes.len() > RESUME_PDF_MAX_BYTES {
-        return Err(format!(
-            "The PDF is larger than {} MB.",
-            RESUME_PDF_MAX_BYTES / (1024 * 1024)
-        ));
+        return Err(ResumeProblem::TooLarge);
     }
     if !bytes.starts_with(b"%PDF-") {
-        return Err("That file is not a PDF.".into());
+        return Err(ResumeProblem::NotPdf);
     }
     Ok(())
 }
@@ -59,7 +56,8 @@ pub async fn store_pdf(
     if !can_edit(db, scope.user(), &row).await? {
         return Err(AppError::Forbidden);
     }
-    check_pdf(&bytes).map_err(|m| AppError::invalid("resume", m))?;
+    // The upload handler turns the problem's code back into its message on the page.
+    check_pdf(&bytes).map_err(|p| AppError::invalid("resume", p.as_str()))?;
     let name = clean_file_name(file_name);
     let size = bytes.len();
     let mut tx = begin_write(db).await?;
@@ -103,10 +101,7 @@ mod tests {
     #[test]
     fn uploads_must_be_small_real_pdfs() {
         assert!(check_pdf(b"%PDF-1.7\n...").is_ok());
-        assert_eq!(
-            check_pdf(b"PK\x03\x04 zip"),
-            Err("That file is not a PDF.".into())
-        );
+        assert_eq!(check_pdf(b"PK\x03\x04 zip"), Err(ResumeProblem::NotPdf));
         assert!(check_pdf(b"").is_err());
         let mut big = b"%PDF-1.7".to_vec();
         big.resize(RESUME_PDF_MAX_BYTES + 1, b' ');

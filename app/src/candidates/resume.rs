@@ -1,7 +1,7 @@
 //! PDF resumes over plain HTTP: a multipart upload form (works without JavaScript) and a
 //! download that only people allowed to read the resume get.
 
-use super::pdf;
+use super::{pdf, ResumeProblem};
 use crate::access;
 use crate::auth::guard;
 use crate::error::AppError;
@@ -74,26 +74,16 @@ pub async fn upload(
                 let name = field.file_name().unwrap_or("resume.pdf").to_owned();
                 match field.bytes().await {
                     Ok(bytes) => file = Some((name, bytes.to_vec())),
-                    Err(_) => {
-                        return back(
-                            id,
-                            Some("The upload was cut off or is too large (5 MB at most)."),
-                        )
-                    }
+                    Err(_) => return back(id, Some(ResumeProblem::CutOff)),
                 }
             }
             Ok(Some(_)) => {}
             Ok(None) => break,
-            Err(_) => {
-                return back(
-                    id,
-                    Some("The upload was cut off or is too large (5 MB at most)."),
-                )
-            }
+            Err(_) => return back(id, Some(ResumeProblem::CutOff)),
         }
     }
     let Some((name, bytes)) = file else {
-        return back(id, Some("Choose a PDF file to upload."));
+        return back(id, Some(ResumeProblem::Missing));
     };
     let stored = match access::require_candidate_viewer(&state.db, user, id).await {
         Ok(scope) => pdf::store_pdf(&state.db, &scope, &name, bytes, state.now()).await,
@@ -101,17 +91,22 @@ pub async fn upload(
     };
     match stored {
         Ok(()) => back(id, None),
-        Err(AppError::Invalid(fields)) => back(id, fields.get("resume")),
+        Err(AppError::Invalid(fields)) => back(
+            id,
+            Some(
+                fields
+                    .get("resume")
+                    .and_then(<ResumeProblem as crate::values::Choice>::from_stored)
+                    .unwrap_or(ResumeProblem::NotPdf),
+            ),
+        ),
         Err(e) => error_page(&e),
     }
 }
 
-fn back(id: i64, error: Option<&str>) -> Response {
-    let target = match error {
-        Some(message) => format!(
-            "/candidates/{id}?resume_error={}",
-            crate::components::encode_query(message)
-        ),
+fn back(id: i64, problem: Option<ResumeProblem>) -> Response {
+    let target = match problem {
+        Some(problem) => format!("/candidates/{id}?resume_error={}", problem.as_str()),
         None => format!("/candidates/{id}?resume=uploaded"),
     };
     Redirect::to(&target).into_response()

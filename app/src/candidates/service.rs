@@ -12,7 +12,7 @@ use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
 use crate::users::{service as users, PersonRef};
-use crate::values::{Email, Name};
+use crate::values::{parse_text, Email, Name};
 use anyhow::Context;
 use chrono::{Datelike, NaiveDate};
 use serde_json::json;
@@ -64,7 +64,7 @@ pub fn parse_links(raw: &str) -> Result<Vec<String>, String> {
         let valid = (link.starts_with("https://") || link.starts_with("http://"))
             && link.len() <= 500
             && link.len() > "https://".len()
-            && !link.chars().any(char::is_whitespace);
+            && !link.chars().any(|c| c.is_whitespace() || c.is_control());
         if !valid {
             return Err(format!(
                 "{link} is not a web address (one https://… link per line)."
@@ -135,13 +135,12 @@ impl ValidCandidate {
         let email = errors.take("email", Email::parse(&input.email));
         let phone = errors.take("phone", parse_phone(&input.phone));
         let links = errors.take("links", parse_links(&input.links));
-        let resume_text = input.resume_text.trim().to_owned();
-        if resume_text.chars().count() > RESUME_TEXT_MAX {
-            errors.add(
+        let resume_text = errors
+            .take(
                 "resume_text",
-                format!("The resume text can be at most {RESUME_TEXT_MAX} characters."),
-            );
-        }
+                parse_text(&input.resume_text, RESUME_TEXT_MAX, "the resume text"),
+            )
+            .unwrap_or_default();
         let kind = errors.take("kind", CandidateKind::parse(&input.kind));
         let internal = match kind {
             Some(CandidateKind::Internal) => {
@@ -174,11 +173,41 @@ impl ValidCandidate {
                     _ => None,
                 }
             }
-            Some(CandidateKind::External) => Some(None),
+            Some(CandidateKind::External) => {
+                // The internal track's fields do not apply, but a form without JavaScript
+                // sends them all: whatever they hold must still be well-formed.
+                for (field, value) in [
+                    ("current_title", &input.current_title),
+                    ("current_team", &input.current_team),
+                ] {
+                    if !value.trim().is_empty() {
+                        errors.take(field, Name::parse(value));
+                    }
+                }
+                if !input.current_manager_id.trim().is_empty() {
+                    errors.take(
+                        "current_manager_id",
+                        input
+                            .current_manager_id
+                            .trim()
+                            .parse::<i64>()
+                            .map_err(|_| "Choose their current manager.".to_owned()),
+                    );
+                }
+                if !input.start_date.trim().is_empty() {
+                    errors.take("start_date", parse_start_date(&input.start_date, today));
+                }
+                Some(None)
+            }
             None => None,
         };
         let source = match kind {
-            Some(CandidateKind::Internal) => Some(Source::Internal),
+            Some(CandidateKind::Internal) => {
+                if !input.source.trim().is_empty() {
+                    errors.take("source", Source::parse(&input.source));
+                }
+                Some(Source::Internal)
+            }
             _ => match Source::parse(&input.source) {
                 Ok(Source::Internal) => {
                     errors.add(
@@ -345,14 +374,33 @@ pub async fn insert_in(
     Ok(id)
 }
 
+/// Who may edit a candidate's record — who they are, how to reach them, internal or
+/// external: admins, and the person who added the record while every application of the
+/// candidate is to an opening they manage. Other hiring managers who see the candidate can
+/// only add applications (so nobody can re-label someone else's candidate).
 pub(super) async fn can_edit(db: &Db, user: &CurrentUser, row: &CandidateRow) -> AppResult<bool> {
-    if user.is_admin() || row.created_by == Some(user.id) {
+    if user.is_admin() {
         return Ok(true);
+    }
+    if row.created_by != Some(user.id) {
+        return Ok(false);
     }
     let lines = repo::applications(db, row.id)
         .await
         .context("loading applications")?;
-    Ok(lines.iter().any(|l| l.hiring_manager_id == user.id))
+    Ok(lines.iter().all(|l| l.hiring_manager_id == user.id))
+}
+
+/// A stored candidate as the audit log records it (the same shape as a parsed form).
+fn row_snapshot(row: &CandidateRow) -> serde_json::Value {
+    json!({
+        "name": row.name, "email": row.email, "phone": row.phone,
+        "source": row.source.as_str(), "links": row.links.lines().collect::<Vec<_>>(),
+        "internal": row.is_internal.then(|| json!({
+            "current_title": row.current_title, "current_team": row.current_team,
+            "current_manager_id": row.current_manager_id, "start_date": row.start_date,
+        })),
+    })
 }
 
 pub(super) async fn find(db: &Db, id: i64) -> AppResult<CandidateRow> {
@@ -374,7 +422,33 @@ pub async fn update(
     if !can_edit(db, scope.user(), &before).await? {
         return Err(AppError::Forbidden);
     }
+    if !input.apply_to.trim().is_empty() {
+        return Err(AppError::invalid(
+            "apply_to",
+            "Add the candidate to an opening from their page.",
+        ));
+    }
     let candidate = validate(db, input, now).await?;
+    // Naming as current manager someone who hires for an opening the candidate applied to
+    // would hide the candidacy from them: only an admin may record that.
+    if let Some(internal) = &candidate.internal {
+        let unchanged =
+            before.is_internal && before.current_manager_id == Some(internal.manager_id);
+        if !scope.user().is_admin() && !unchanged {
+            let hiring_managers = repo::applications(db, id)
+                .await
+                .context("loading applications")?;
+            if hiring_managers
+                .iter()
+                .any(|a| a.hiring_manager_id == internal.manager_id)
+            {
+                return Err(AppError::invalid(
+                    "current_manager_id",
+                    "This person hires for an opening the candidate applied to. Ask an admin to record them as the current manager.",
+                ));
+            }
+        }
+    }
     let links = candidate.links_text();
     let start = candidate.internal.as_ref().map(|i| i.start.to_string());
     let mut tx = begin_write(db).await?;
@@ -399,10 +473,7 @@ pub async fn update(
             format!("Updated candidate {}", candidate.name),
         )
         .candidate(id)
-        .before(
-            json!({"name": before.name, "email": before.email, "phone": before.phone,
-                "source": before.source.as_str(), "current_manager_id": before.current_manager_id}),
-        )
+        .before(row_snapshot(&before))
         .after(candidate.snapshot()),
         now,
     )
@@ -508,7 +579,14 @@ fn candidate_view(row: CandidateRow, now: i64) -> CandidateDetail {
 /// Candidates whose name or email contains `query`, among those the planner may see.
 pub async fn search(db: &Db, planner: &Planner, query: &str) -> AppResult<Vec<CandidateSummary>> {
     let user = planner.user();
-    let rows = repo::search(db, query.trim(), user.id, user.is_admin(), 100)
+    // Control characters can match nothing (and a NUL cannot even be sent to the database).
+    let query: String = query
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let rows = repo::search(db, &query, user.id, user.is_admin(), 100)
         .await
         .context("searching candidates")?;
     Ok(rows

@@ -277,3 +277,14 @@ pub fn FormSaved(#[prop(into)] when: Signal<bool>, #[prop(into)] message: String
         })
     }
 }
+
+/// A table that may scroll sideways on a narrow screen. The scrolling region can be reached
+/// and scrolled with the keyboard, and is announced by `label`.
+#[component]
+pub fn TableWrap(#[prop(into)] label: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="table-wrap" role="region" aria-label=label tabindex="0">
+            {children()}
+        </div>
+    }
+}

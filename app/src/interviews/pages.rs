@@ -11,7 +11,7 @@ use super::{
 use crate::audit::pages::AuditTable;
 use crate::components::{
     action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, SkillChecks, TextArea, TextField,
+    SelectField, SkillChecks, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -359,7 +359,7 @@ fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoV
         return view! { <p class="hint">"None."</p> }.into_any();
     }
     view! {
-        <div class="table-wrap">
+        <TableWrap label={caption}>
             <table>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
@@ -386,7 +386,7 @@ fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoV
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
     .into_any()
 }

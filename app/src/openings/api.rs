@@ -2,7 +2,7 @@
 
 use super::{
     CopyPlanInput, OpeningDetail, OpeningFormData, OpeningInput, OpeningSummary, PlanData,
-    StageInput, TemplateInput,
+    StageInput, StageUpdateInput, TemplateInput,
 };
 use crate::audit::AuditEntryView;
 use crate::error::AppError;
@@ -103,7 +103,7 @@ pub async fn add_stage(opening_id: i64, input: StageInput) -> Result<i64, AppErr
 }
 
 #[server(endpoint = "update_stage")]
-pub async fn update_stage(stage_id: i64, input: StageInput) -> Result<(), AppError> {
+pub async fn update_stage(stage_id: i64, input: StageUpdateInput) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
         let managed = service::managed_stage(&state.db, require_user().await?, stage_id).await?;

@@ -122,8 +122,8 @@ pub struct PlanData {
     pub skill_areas: Vec<SkillArea>,
     /// Other openings the viewer manages, to copy a plan from.
     pub copy_sources: Vec<PersonRef>,
-    /// Applications exist, so stages cannot be replaced wholesale.
-    pub has_applications: bool,
+    /// The plan has no stages yet, so a plan can be copied into it.
+    pub can_copy: bool,
 }
 
 /// What the opening form sends (new and edit).
@@ -144,14 +144,21 @@ pub struct OpeningInput {
     pub skills: Vec<i64>,
 }
 
-/// What the stage forms send (adding a stage, or renaming one; `kind` is only read when
-/// adding).
+/// What the form for a new stage sends.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct StageInput {
     pub name: String,
     /// `review`, `interview`, `debrief` or `offer`.
     pub kind: String,
+    pub skip_for_internal: Checkbox,
+}
+
+/// What a stage's own form sends (what happens in a stage does not change once it exists).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StageUpdateInput {
+    pub name: String,
     pub skip_for_internal: Checkbox,
 }
 

@@ -5,7 +5,7 @@ use super::{OpeningDetail, OpeningFormData, OpeningStatus, OpeningSummary, Stage
 use crate::applications::pages::BoardView;
 use crate::components::{
     action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, SkillChecks, TextArea, TextField,
+    SelectField, SkillChecks, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
 use crate::skills;
@@ -44,7 +44,7 @@ pub fn OpeningsPage() -> impl IntoView {
 #[component]
 fn OpeningsTable(openings: Vec<OpeningSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label="Openings">
             <table>
                 <caption class="visually-hidden">"Openings"</caption>
                 <thead>
@@ -77,7 +77,7 @@ fn OpeningsTable(openings: Vec<OpeningSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 

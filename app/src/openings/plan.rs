@@ -127,12 +127,12 @@ fn PlanEditor(data: PlanData, actions: PlanActions) -> impl IntoView {
                 </div>
             </ActionForm>
         </section>
-        {(!data.has_applications && !data.copy_sources.is_empty())
+        {(data.can_copy && !data.copy_sources.is_empty())
             .then(|| {
                 view! {
                     <section class="panel">
                         <h2>"Copy a plan"</h2>
-                        <p class="hint">"Replaces this plan with a copy of another opening's stages and interviews."</p>
+                        <p class="hint">"Fills this empty plan with a copy of another opening's stages and interviews."</p>
                         <ActionForm action=actions.copy_plan attr:class="inline-form">
                             <FormError error=copy_error />
                             <input type="hidden" name="opening_id" value=opening_id />

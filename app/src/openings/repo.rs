@@ -377,27 +377,6 @@ pub async fn delete_template<'c>(db: impl AnyExecutor<'c>, template_id: i64) -> 
         .map(|_| ())
 }
 
-#[tracing::instrument(skip(db))]
-pub async fn count_applications<'c>(
-    db: impl AnyExecutor<'c>,
-    opening_id: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM applications WHERE opening_id = $1")
-        .bind(opening_id)
-        .fetch_one(db)
-        .await
-}
-
-/// Removes every stage (and template) of an opening's plan.
-#[tracing::instrument(skip(db))]
-pub async fn delete_plan<'c>(db: impl AnyExecutor<'c>, opening_id: i64) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM stages WHERE opening_id = $1")
-        .bind(opening_id)
-        .execute(db)
-        .await
-        .map(|_| ())
-}
-
 /// An opening by id and title.
 #[derive(Debug, Clone, FromRow)]
 pub struct OpeningRef {

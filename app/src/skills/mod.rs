@@ -23,8 +23,9 @@ pub struct SkillArea {
     pub id: i64,
     pub name: String,
     pub archived: bool,
-    /// How many openings, templates and interview assignments refer to it.
-    pub uses: i64,
+    /// How many openings, templates and interview assignments refer to it — for admins only:
+    /// the count includes interviews of candidacies others may not know about.
+    pub uses: Option<i64>,
 }
 
 impl SkillArea {

@@ -4,7 +4,7 @@ use super::api::{
     list_skill_areas, CreateSkillArea, DeleteSkillArea, RenameSkillArea, SetSkillAreaArchived,
 };
 use super::SkillArea;
-use crate::components::{action_error, field_error, loaded, FormError, TextField};
+use crate::components::{action_error, field_error, loaded, FormError, TableWrap, TextField};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -49,7 +49,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                 areas,
                 move |areas: Vec<SkillArea>| {
                     view! {
-                        <div class="table-wrap">
+                        <TableWrap label="Skill areas">
                             <table>
                                 <caption class="visually-hidden">"Skill areas"</caption>
                                 <thead>
@@ -90,7 +90,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                                         </ActionForm>
                                                         {area.archived.then(|| view! { <span class="badge badge-muted">"Archived"</span> })}
                                                     </td>
-                                                    <td>{area.uses}</td>
+                                                    <td>{area.uses.unwrap_or_default()}</td>
                                                     <td>
                                                         <ActionForm action=archive attr:class="inline-form">
                                                             <input type="hidden" name="id" value=id />
@@ -99,7 +99,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                                                 {archive_label}
                                                             </button>
                                                         </ActionForm>
-                                                        {(area.uses == 0)
+                                                        {(area.uses == Some(0))
                                                             .then(|| {
                                                                 view! {
                                                                     <ActionForm action=delete attr:class="inline-form">
@@ -117,7 +117,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableWrap>
                     }
                 },
             )}

@@ -9,10 +9,21 @@ pub struct SkillAreaRow {
     pub name: String,
     #[sqlx(try_from = "crate::db::Flag")]
     pub archived: bool,
+}
+
+/// A skill area with how many openings, templates and assignments refer to it.
+#[derive(Debug, Clone, FromRow)]
+pub struct SkillAreaUse {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub archived: bool,
     pub uses: i64,
 }
 
-const SELECT: &str = "SELECT s.id, s.name, s.archived, \
+const SELECT: &str = "SELECT s.id, s.name, s.archived FROM skill_areas s";
+
+const SELECT_USES: &str = "SELECT s.id, s.name, s.archived, \
      (SELECT COUNT(*) FROM opening_skill_areas o WHERE o.skill_area_id = s.id) \
      + (SELECT COUNT(*) FROM template_skill_areas t WHERE t.skill_area_id = s.id) \
      + (SELECT COUNT(*) FROM assignment_skill_areas a WHERE a.skill_area_id = s.id) AS uses \
@@ -26,8 +37,15 @@ pub async fn list<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<SkillAreaRow
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn find<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<SkillAreaRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE s.id = $1"))
+pub async fn list_with_uses<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<SkillAreaUse>> {
+    sqlx::query_as(&format!("{SELECT_USES} ORDER BY s.archived, lower(s.name)"))
+        .fetch_all(db)
+        .await
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<SkillAreaUse>> {
+    sqlx::query_as(&format!("{SELECT_USES} WHERE s.id = $1"))
         .bind(id)
         .fetch_optional(db)
         .await

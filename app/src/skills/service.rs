@@ -17,14 +17,28 @@ impl From<repo::SkillAreaRow> for SkillArea {
             id: row.id,
             name: row.name,
             archived: row.archived,
-            uses: row.uses,
+            uses: None,
         }
     }
 }
 
-/// Every skill area with its use count, for the admin page and the plan editor.
-pub async fn list(db: &Db, _planner: &Planner) -> AppResult<Vec<SkillArea>> {
-    all(db).await
+/// Every skill area, for the admin page and the plan editor; with use counts for admins only
+/// (they count interviews of candidacies that others may not know about).
+pub async fn list(db: &Db, planner: &Planner) -> AppResult<Vec<SkillArea>> {
+    if !planner.user().is_admin() {
+        return all(db).await;
+    }
+    Ok(repo::list_with_uses(db)
+        .await
+        .context("listing skill areas")?
+        .into_iter()
+        .map(|row| SkillArea {
+            id: row.id,
+            name: row.name,
+            archived: row.archived,
+            uses: Some(row.uses),
+        })
+        .collect())
 }
 
 /// Every skill area (names are reference data every form shows; no personal data).

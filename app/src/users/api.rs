@@ -9,12 +9,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::service,
-    crate::access,
-    crate::auth::guard::{self, require_user},
-    crate::endpoint,
+    super::service, crate::access, crate::auth::guard::require_user, crate::endpoint,
     crate::state::app_state,
-    anyhow::Context,
 };
 
 /// The signed-in admin, or `Unauthenticated` / `Forbidden`.
@@ -23,37 +19,73 @@ async fn require_admin() -> Result<access::Admin, AppError> {
     access::require_admin(require_user().await?)
 }
 
-/// Session key for a just-issued set-password link, shown once on the user's page.
+/// A just-issued set-password link travels to the user's page in a short-lived cookie in the
+/// admin's own browser — never stored on the server, where only its hash is kept — and is
+/// shown there once.
 #[cfg(feature = "ssr")]
-const FLASH_LINK_KEY: &str = "flash_password_link";
+const LINK_COOKIE: &str = "hireloop_new_link";
 
 #[cfg(feature = "ssr")]
-async fn flash_link(user_id: i64, url: String) -> Result<(), AppError> {
-    guard::session()
-        .await?
-        .insert(FLASH_LINK_KEY, (user_id, url))
-        .await
-        .context("storing the link for display")?;
-    Ok(())
+fn cookie_header(value: &str, max_age: u32, secure: bool) -> Result<http::HeaderValue, AppError> {
+    let secure = if secure { "; Secure" } else { "" };
+    http::HeaderValue::from_str(&format!(
+        "{LINK_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .map_err(|e| anyhow::anyhow!("building the link cookie: {e}").into())
 }
 
 #[cfg(feature = "ssr")]
-async fn take_flash_link(user_id: i64) -> Result<Option<String>, AppError> {
-    let session = guard::session().await?;
-    let flashed: Option<(i64, String)> = session
-        .get(FLASH_LINK_KEY)
-        .await
-        .context("reading the link for display")?;
-    match flashed {
-        Some((id, url)) if id == user_id => {
-            session
-                .remove_value(FLASH_LINK_KEY)
-                .await
-                .context("clearing the link")?;
-            Ok(Some(url))
-        }
-        _ => Ok(None),
+fn hand_over_link(user_id: i64, token: &str) -> Result<(), AppError> {
+    let state = app_state()?;
+    let cookie = cookie_header(
+        &format!("{user_id}.{token}"),
+        300,
+        state.settings.secure_cookies,
+    )?;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(http::header::SET_COOKIE, cookie);
     }
+    Ok(())
+}
+
+/// The link handed over for `user_id`, if any; the cookie is cleared either way.
+#[cfg(feature = "ssr")]
+fn take_link(user_id: i64) -> Result<Option<String>, AppError> {
+    let state = app_state()?;
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return Ok(None);
+    };
+    let handed: Option<String> = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LINK_COOKIE)
+        .map(|(_, value)| value.to_owned());
+    let Some(handed) = handed else {
+        return Ok(None);
+    };
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(
+            http::header::SET_COOKIE,
+            cookie_header("", 0, state.settings.secure_cookies)?,
+        );
+    }
+    Ok(match handed.split_once('.') {
+        Some((id, token))
+            if id.parse() == Ok(user_id)
+                && !token.is_empty()
+                && token.chars().all(|c| c.is_ascii_hexdigit()) =>
+        {
+            Some(service::password_link_url(
+                &state.settings.public_base_url,
+                token,
+            ))
+        }
+        _ => None,
+    })
 }
 
 #[server(endpoint = "list_users")]
@@ -83,10 +115,11 @@ pub async fn create_user(input: NewUserInput) -> Result<CreatedUser, AppError> {
     endpoint::run(async move {
         let admin = require_admin().await?;
         let state = app_state()?;
-        let (id, token) = service::create(&state.db, &admin, &input, state.now()).await?;
+        let (id, token) =
+            service::create(&state.db, &state.hasher, &admin, &input, state.now()).await?;
         let created = CreatedUser::new(id, &state.settings.public_base_url, token.as_deref());
-        if let Some(url) = &created.password_link {
-            flash_link(id, url.clone()).await?;
+        if let Some(token) = &token {
+            hand_over_link(id, token)?;
         }
         endpoint::redirect_form_post(&format!("/admin/users/{id}"));
         Ok(CreatedUser {
@@ -103,7 +136,7 @@ pub async fn get_user_edit(id: i64) -> Result<(UserEditData, Option<String>), Ap
     endpoint::run(async move {
         let admin = require_admin().await?;
         let user = service::get(&app_state()?.db, &admin, id).await?;
-        let link = take_flash_link(id).await?;
+        let link = take_link(id)?;
         Ok((
             UserEditData {
                 is_self: user.id == admin.user().id,
@@ -147,11 +180,7 @@ pub async fn issue_password_link(id: i64) -> Result<(), AppError> {
         let admin = require_admin().await?;
         let state = app_state()?;
         let token = service::new_password_link(&state.db, &admin, id, state.now()).await?;
-        flash_link(
-            id,
-            service::password_link_url(&state.settings.public_base_url, &token),
-        )
-        .await?;
+        hand_over_link(id, &token)?;
         Ok(())
     })
     .await

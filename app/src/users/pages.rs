@@ -8,7 +8,7 @@ use super::UserSummary;
 use crate::auth::api::ChangePassword;
 use crate::components::{
     action_error, action_succeeded, field_error, loaded, use_navigate_on_success, use_route_id,
-    FormError, FormSaved, PasswordField, SelectField, TextField,
+    FormError, FormSaved, PasswordField, SelectField, TableWrap, TextField,
 };
 use crate::values::Role;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
     view! {
-        <div class="table-wrap">
+        <TableWrap label="Users">
             <table>
                 <caption class="visually-hidden">"All user accounts"</caption>
                 <thead>
@@ -83,7 +83,7 @@ fn UserTable(users: Vec<UserSummary>) -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
-        </div>
+        </TableWrap>
     }
 }
 

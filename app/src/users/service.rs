@@ -5,7 +5,8 @@ pub use super::repo::{NewUser, UserRow as Account};
 use super::{CreatedUser, NewUserInput, PersonRef, ProfileInput, TimezoneInput, UserSummary};
 use crate::access::{Admin, Myself, Scope};
 use crate::audit::service::{self as audit, NewEntry};
-use crate::auth::{links, password, session_store, CurrentUser};
+use crate::auth::password::Hasher;
+use crate::auth::{links, session_store, CurrentUser};
 use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::values::{Email, Name, NewPassword, Role, TimeZoneName};
@@ -136,6 +137,7 @@ enum PasswordSetup {
 /// Creates an account; returns the set-password token when a link was asked for.
 pub async fn create(
     db: &Db,
+    hasher: &Hasher,
     admin: &Admin,
     input: &NewUserInput,
     now: i64,
@@ -146,6 +148,13 @@ pub async fn create(
     let timezone = errors.take("timezone", TimeZoneName::parse(&input.timezone));
     let role = errors.take("role", Role::parse(&input.role));
     let setup = match input.password_mode.as_str() {
+        "link" if !input.password.is_empty() => {
+            errors.add(
+                "password",
+                "Leave the password empty when the user sets their own through a link.",
+            );
+            None
+        }
         "link" => Some(PasswordSetup::Link),
         "password" => errors
             .take("password", NewPassword::parse(&input.password))
@@ -165,7 +174,7 @@ pub async fn create(
         return Err(AppError::Unexpected);
     };
     let hash = match &setup {
-        PasswordSetup::Initial(password) => Some(password::hash(password).await?),
+        PasswordSetup::Initial(password) => Some(hasher.hash(password).await?),
         PasswordSetup::Link => None,
     };
 
@@ -315,6 +324,7 @@ pub async fn set_active(db: &Db, admin: &Admin, id: i64, active: bool, now: i64)
         session_store::end_all_sessions(&mut tx, id)
             .await
             .context("ending the user's sessions")?;
+        links::revoke_all(&mut *tx, id, now).await?;
     }
     audit::record(
         &mut *tx,

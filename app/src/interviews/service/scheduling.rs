@@ -20,7 +20,7 @@ use crate::openings::service as openings;
 use crate::skills::service as skills;
 use crate::time;
 use crate::users::service as users;
-use crate::values::Name;
+use crate::values::{parse_text, Name};
 use anyhow::Context;
 use chrono_tz::Tz;
 use serde_json::json;
@@ -488,19 +488,15 @@ pub async fn cancel(
             "This interview is already cancelled.".into(),
         ));
     }
-    let reason = input.reason.trim();
+    let reason =
+        parse_text(&input.reason, 500, "the reason").map_err(|m| AppError::invalid("reason", m))?;
     if reason.is_empty() {
         return Err(AppError::invalid(
             "reason",
             "Say why the interview is cancelled.",
         ));
     }
-    if reason.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "reason",
-            "Keep the reason under 500 characters.",
-        ));
-    }
+    let reason = reason.as_str();
     let application = scope.application();
     let mut tx = begin_write(db).await?;
     repo::cancel(&mut *tx, interview.id, reason, now)

@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
 use crate::skills::{service as skills, SkillRef};
 use crate::users::service as users;
-use crate::values::Name;
+use crate::values::{parse_text, Name};
 use anyhow::Context;
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -207,13 +207,12 @@ impl TryFrom<&OpeningInput> for ValidOpening {
             "location",
             Name::parse_labelled(&input.location, "a location (e.g. Remote, Berlin)"),
         );
-        let description = input.description.trim().to_owned();
-        if description.chars().count() > DESCRIPTION_MAX {
-            errors.add(
+        let description = errors
+            .take(
                 "description",
-                format!("The description can be at most {DESCRIPTION_MAX} characters."),
-            );
-        }
+                parse_text(&input.description, DESCRIPTION_MAX, "the description"),
+            )
+            .unwrap_or_default();
         let status = errors.take("status", OpeningStatus::parse(&input.status));
         let manager = errors.take(
             "hiring_manager_id",

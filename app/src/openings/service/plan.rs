@@ -2,7 +2,9 @@
 //! internal candidates skip, and copying a plan from another opening.
 
 use super::super::repo::{self, StageRow, TemplateOwner};
-use super::super::{CopyPlanInput, Direction, PlanData, StageInput, StageKind, TemplateInput};
+use super::super::{
+    CopyPlanInput, Direction, PlanData, StageInput, StageKind, StageUpdateInput, TemplateInput,
+};
 use super::{detail, parse_duration, stages_of};
 use crate::access::{self, OpeningScope, Scope};
 use crate::audit::service::{self as audit, NewEntry};
@@ -80,15 +82,12 @@ pub async fn plan_data(db: &Db, scope: &OpeningScope) -> AppResult<PlanData> {
             name: p.name,
         })
         .collect();
-    let has_applications = repo::count_applications(db, scope.opening_id())
-        .await
-        .context("counting applications")?
-        > 0;
+    let can_copy = opening.stages.is_empty();
     Ok(PlanData {
         opening,
         skill_areas: skills::all(db).await?,
         copy_sources,
-        has_applications,
+        can_copy,
     })
 }
 
@@ -102,8 +101,8 @@ fn plan_entry<'a>(
     NewEntry::new(scope.actor_id(), entity, entity_id, action, summary).opening(scope.opening_id())
 }
 
-fn stage_name(input: &StageInput) -> Result<Name, String> {
-    Name::parse_labelled(&input.name, "a stage name")
+fn stage_name(name: &str) -> Result<Name, String> {
+    Name::parse_labelled(name, "a stage name")
 }
 
 /// Adds a stage at the end of the plan.
@@ -114,7 +113,7 @@ pub async fn add_stage(
     now: i64,
 ) -> AppResult<i64> {
     let mut errors = FieldErrors::new();
-    let name = errors.take("name", stage_name(input));
+    let name = errors.take("name", stage_name(&input.name));
     let kind = errors.take("kind", StageKind::parse(&input.kind));
     errors.finish()?;
     let (Some(name), Some(kind)) = (name, kind) else {
@@ -141,11 +140,11 @@ pub async fn add_stage(
 pub async fn update_stage(
     db: &Db,
     managed: &ManagedStage,
-    input: &StageInput,
+    input: &StageUpdateInput,
     now: i64,
 ) -> AppResult<()> {
     let stage = &managed.stage;
-    let name = stage_name(input).map_err(|m| AppError::invalid("name", m))?;
+    let name = stage_name(&input.name).map_err(|m| AppError::invalid("name", m))?;
     let skip = input.skip_for_internal.is_checked();
     let mut tx = begin_write(db).await?;
     repo::update_stage(&mut *tx, stage.id, name.as_str(), skip)
@@ -223,9 +222,11 @@ pub async fn delete_stage(db: &Db, managed: &ManagedStage, now: i64) -> AppResul
     let references = repo::stage_references(&mut *tx, stage.id)
         .await
         .context("checking the stage's use")?;
+    // The refusal reads the same whoever's history it is, so it reveals nothing about
+    // candidacies the user may not see.
     if references > 0 {
         return Err(AppError::Conflict(format!(
-            "Candidates have been in {}; it keeps their history and cannot be deleted. Rename it instead.",
+            "{} has been used, so it keeps its history and cannot be deleted. Rename it instead.",
             stage.name
         )));
     }
@@ -354,8 +355,9 @@ pub async fn delete_template(db: &Db, managed: &ManagedTemplate, now: i64) -> Ap
     Ok(())
 }
 
-/// Replaces an opening's (unused) plan with a copy of another opening's plan, which the user
-/// must manage too.
+/// Fills an opening's empty plan with a copy of another opening's plan, which the user must
+/// manage too. Only an empty plan takes a copy: whether it could be replaced then depends on
+/// nothing the user may not see (no applications can be in a plan without stages).
 pub async fn copy_plan(
     db: &Db,
     scope: &OpeningScope,
@@ -388,18 +390,15 @@ pub async fn copy_plan(
     }
     let opening_id = scope.opening_id();
     let mut tx = begin_write(db).await?;
-    if repo::count_applications(&mut *tx, opening_id)
+    if !repo::stages(&mut *tx, opening_id)
         .await
-        .context("counting applications")?
-        > 0
+        .context("loading the plan")?
+        .is_empty()
     {
         return Err(AppError::Conflict(
-            "Candidates are already in this plan, so it cannot be replaced. Edit its stages instead.".into(),
+            "This opening already has a plan. A plan is copied only into an opening without stages: delete its stages first, or edit them.".into(),
         ));
     }
-    repo::delete_plan(&mut *tx, opening_id)
-        .await
-        .context("clearing the old plan")?;
     for stage in &source {
         let stage_id = repo::insert_stage(
             &mut *tx,
