@@ -94,3 +94,49 @@ pub struct NewPasswordInput {
     pub new_password_confirm: String,
 }
 redacted_debug!(NewPasswordInput { ; new_password, new_password_confirm });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inputs_holding_passwords_never_print_them() {
+        let secret = "hunter2 is my password";
+        let shown = [
+            format!(
+                "{:?}",
+                LoginInput {
+                    email: "ada@example.com".into(),
+                    password: secret.into(),
+                    next: "/".into(),
+                }
+            ),
+            format!(
+                "{:?}",
+                PasswordChangeInput {
+                    current_password: secret.into(),
+                    new_password: secret.into(),
+                    new_password_confirm: secret.into(),
+                }
+            ),
+            format!(
+                "{:?}",
+                NewPasswordInput {
+                    new_password: secret.into(),
+                    new_password_confirm: secret.into(),
+                }
+            ),
+            format!(
+                "{:?}",
+                crate::users::NewUserInput {
+                    password: secret.into(),
+                    ..Default::default()
+                }
+            ),
+        ];
+        for text in shown {
+            assert!(!text.contains("hunter2") && text.contains("redacted"), "{text}");
+        }
+        assert!(format!("{:?}", LoginInput::default()).contains("email"));
+    }
+}
