@@ -135,7 +135,10 @@ mod tests {
             ),
         ];
         for text in shown {
-            assert!(!text.contains("hunter2") && text.contains("redacted"), "{text}");
+            assert!(
+                !text.contains("hunter2") && text.contains("redacted"),
+                "{text}"
+            );
         }
         assert!(format!("{:?}", LoginInput::default()).contains("email"));
     }
