@@ -48,6 +48,9 @@ pub struct Settings {
     pub request_timeout_secs: u64,
     /// ... which may take this long (5 MB at about 100 KB/s).
     pub upload_timeout_secs: u64,
+    /// Count the SQL statements the server runs and answer the total at
+    /// `/debug/statements` (for the benchmark; costs time, off in production).
+    pub count_queries: bool,
 }
 
 /// The defaults, written out so figment can layer the file and environment over them.
@@ -69,6 +72,7 @@ struct Defaults {
     header_read_timeout_secs: u64,
     request_timeout_secs: u64,
     upload_timeout_secs: u64,
+    count_queries: bool,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -88,6 +92,7 @@ const DEFAULTS: Defaults = Defaults {
     header_read_timeout_secs: 10,
     request_timeout_secs: 20,
     upload_timeout_secs: 60,
+    count_queries: false,
 };
 
 impl Settings {
@@ -137,6 +142,7 @@ impl Settings {
             header_read_timeout_secs: DEFAULTS.header_read_timeout_secs,
             request_timeout_secs: DEFAULTS.request_timeout_secs,
             upload_timeout_secs: DEFAULTS.upload_timeout_secs,
+            count_queries: false,
         }
     }
 

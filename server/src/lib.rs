@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod metrics;
 pub mod runner;
 pub mod security;
 pub mod serve;

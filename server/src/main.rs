@@ -7,6 +7,10 @@ use hireloop::runner::{JobContext, Runner};
 use hireloop::startup::{prepare_database, Application};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use hireloop::metrics::{self, StatementCounter};
+use tracing::Level;
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 use tracing_subscriber::EnvFilter;
 
 /// Hireloop: interview and hiring pipeline tracker.
@@ -41,7 +45,12 @@ enum Command {
         timezone: String,
     },
     /// Load a small demo data set (safe to run again).
-    DemoData,
+    DemoData {
+        /// Also load a company's years of hiring, for benchmarks: 1 = 10,000 candidates,
+        /// 2,000 openings, 30,000 applications, 50,000 interviews, 250,000 audit rows.
+        #[arg(long)]
+        scale: Option<f64>,
+    },
     /// Run the background jobs (as `serve` does periodically), for cron or a one-off.
     RunJobs {
         /// Run every job once and exit (the only mode for now; `serve` runs them on a timer).
@@ -52,20 +61,29 @@ enum Command {
 
 #[tokio::main]
 async fn main() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info")),
-        )
-        .init();
     if let Err(error) = run(Cli::parse()).await {
         eprintln!("error: {error:#}");
         std::process::exit(1);
     }
 }
 
+/// Logs to standard error (`RUST_LOG` filters); with `count_queries`, also counts the
+/// statements sqlx runs.
+fn init_tracing(count_queries: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let log = tracing_subscriber::fmt::layer()
+        .with_writer(std::io::stderr)
+        .with_filter(filter);
+    let counter = count_queries.then(|| {
+        StatementCounter.with_filter(Targets::new().with_target(metrics::TARGET, Level::DEBUG))
+    });
+    tracing_subscriber::registry().with(log).with(counter).init();
+}
+
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut settings = Settings::load(cli.config.as_deref())?;
+    init_tracing(settings.count_queries);
     match cli.command.unwrap_or(Command::Serve { addr: None }) {
         Command::Serve { addr } => {
             if let Some(addr) = addr {
@@ -125,9 +143,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(other) => anyhow::bail!("{other}"),
             }
         }
-        Command::DemoData => {
+        Command::DemoData { scale } => {
             let db = prepare_database(&settings).await?;
-            let created = hireloop::demo::seed(&db).await?;
+            let created = if let Some(scale) = scale {
+                let report = hireloop::demo::scale::seed(&db, scale).await?;
+                println!("Loaded scale {scale} in {:.1} s:", report.seconds);
+                for (what, rows) in &report.rows {
+                    println!("  {what:<22} {rows:>9}");
+                }
+                0
+            } else {
+                hireloop::demo::seed(&db).await?
+            };
             println!("Demo data ready ({created} new accounts). Sign in with any of:");
             for user in hireloop::demo::DEMO_USERS {
                 println!(

@@ -209,7 +209,12 @@ fn router(
             http::StatusCode::REQUEST_TIMEOUT,
             request_timeout,
         ));
-    Router::new()
+    let debug = if settings.count_queries {
+        Router::new().route("/debug/statements", get(crate::metrics::statements_handler))
+    } else {
+        Router::new()
+    };
+    let app = Router::new()
         .merge(uploads)
         .merge(everything_else)
         .layer(axum::middleware::map_response(server_fn_error_status))
@@ -240,7 +245,9 @@ fn router(
                 )
             }),
         )
-        .with_state(state)
+        .with_state(state);
+    // Outside the session and security layers: reading the counter must not run statements.
+    debug.merge(app)
 }
 
 /// Server functions whose arguments cannot be decoded (a tampered or incomplete form) are

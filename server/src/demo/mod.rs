@@ -1,5 +1,10 @@
 //! `hireloop demo-data`: a small, realistic data set to explore the app with.
-//! Running it again leaves existing records alone.
+//! Running it again leaves existing records alone. `--scale N` adds a company's years of
+//! hiring on top (see [`scale`]).
+
+mod bulk;
+pub mod scale;
+mod words;
 
 use anyhow::Context;
 use app::access::{self, ApplicationScope, OpeningScope, Planner};

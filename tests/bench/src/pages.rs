@@ -1,0 +1,304 @@
+//! What the benchmark loads: the pages people live in and the writes they make, each one
+//! line in [`PAGES`] / [`WRITES`], and the records they point at in the seeded database.
+
+use anyhow::Context;
+use app::applications::MoveInput;
+use app::candidates::CandidateInput;
+use app::interviews::{InterviewerInput, ScheduleInput};
+use app::values::Checkbox;
+use rand::rngs::StdRng;
+use rand::Rng;
+use sqlx::AnyPool;
+
+pub const ADA: &str = "ada@hireloop.test";
+pub const HANNAH: &str = "hannah@hireloop.test";
+pub const IVAN: &str = "ivan@hireloop.test";
+/// No one signed in.
+pub const ANONYMOUS: &str = "";
+pub const PASSWORD: &str = "hireloop-demo";
+
+/// A page: its name in the tables, who loads it, and its path.
+pub struct Page {
+    pub name: &'static str,
+    pub user: &'static str,
+    pub path: fn(&Targets) -> String,
+}
+
+const fn page(name: &'static str, user: &'static str, path: fn(&Targets) -> String) -> Page {
+    Page { name, user, path }
+}
+
+/// Every page the benchmark measures. Adding a page is one line.
+pub const PAGES: &[Page] = &[
+    page("Sign-in page", ANONYMOUS, |_| "/login".into()),
+    page("Dashboard (interviewer)", IVAN, |_| "/".into()),
+    page("Dashboard (admin)", ADA, |_| "/".into()),
+    page("My interviews (busiest interviewer)", IVAN, |_| "/my-interviews".into()),
+    page("Openings (admin: all)", ADA, |_| "/openings".into()),
+    page("Board (800 applications)", HANNAH, |t| format!("/openings/{}", t.busy_opening)),
+    page("Application", HANNAH, |t| format!("/applications/{}", t.application)),
+    page("Schedule form", HANNAH, |t| format!("/applications/{}/schedule", t.application)),
+    page("Interview kit", IVAN, |t| format!("/interviews/{}/kit", t.kit_interview)),
+    page("Candidates (admin: all)", ADA, |_| "/candidates".into()),
+    page("Admin: skill areas", ADA, |_| "/admin/skill-areas".into()),
+    page("Admin: audit log", ADA, |_| "/admin/audit".into()),
+];
+
+/// A write: its name, who makes it, and the server function call (path and form body) for
+/// the `n`-th call of one simulated user.
+pub struct Write {
+    pub name: &'static str,
+    pub user: &'static str,
+    pub call: fn(&Targets, &mut WriterState) -> anyhow::Result<(String, String)>,
+}
+
+const fn write(
+    name: &'static str,
+    user: &'static str,
+    call: fn(&Targets, &mut WriterState) -> anyhow::Result<(String, String)>,
+) -> Write {
+    Write { name, user, call }
+}
+
+/// The write mix. Adding a write is one line (and a function building its call).
+pub const WRITES: &[Write] = &[
+    write("Move a card", HANNAH, move_card),
+    write("Schedule an interview", HANNAH, schedule_interview),
+    write("Edit a candidate", ADA, edit_candidate),
+];
+
+/// What one simulated writer keeps between calls.
+#[derive(Clone)]
+pub struct WriterState {
+    /// Which simulated user this is (spreads users over different records).
+    pub index: usize,
+    pub rng: StdRng,
+    pub calls: usize,
+}
+
+/// The records pages and writes point at, found in the seeded database.
+#[derive(Debug, Clone)]
+pub struct Targets {
+    pub busy_opening: i64,
+    pub application: i64,
+    pub kit_interview: i64,
+    pub ivan: i64,
+    /// Active applications on the busy opening that writers move between two stages.
+    pub movable: Vec<i64>,
+    pub loop_stage: i64,
+    pub debrief_stage: i64,
+    /// Active applications in the loop stage that writers schedule interviews for.
+    pub schedulable: Vec<i64>,
+    pub loop_template: i64,
+    pub loop_skill: i64,
+    pub interviewers: Vec<i64>,
+    /// External candidates (admin edits them).
+    pub candidates: Vec<CandidateRecord>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CandidateRecord {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub source: String,
+    pub links: String,
+    pub resume_text: String,
+}
+
+async fn user_id(db: &AnyPool, email: &str) -> anyhow::Result<i64> {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(db)
+        .await
+        .with_context(|| format!("user {email}"))
+}
+
+impl Targets {
+    /// Finds the records in a database seeded by `hireloop demo-data --scale`.
+    pub async fn find(db: &AnyPool, now: i64) -> anyhow::Result<Self> {
+        let busy_opening: i64 = sqlx::query_scalar(
+            "SELECT id FROM openings WHERE title = 'Backend Engineer' ORDER BY id LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .context("the busy opening")?;
+        let stage = |name: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM stages WHERE opening_id = $1 AND name = $2",
+            )
+            .bind(busy_opening)
+            .bind(name)
+            .fetch_one(db)
+            .await
+            .with_context(|| format!("stage {name}"))
+        };
+        let loop_stage = stage("Technical loop").await?;
+        let debrief_stage = stage("Debrief").await?;
+        let active_in = |stage: i64, limit: i64| async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+                 WHERE a.opening_id = $1 AND a.stage_id = $2 AND a.status = 'active' \
+                 AND c.is_internal = FALSE ORDER BY a.id LIMIT $3",
+            )
+            .bind(busy_opening)
+            .bind(stage)
+            .bind(limit)
+            .fetch_all(db)
+            .await
+            .context("active applications")
+        };
+        let in_loop = active_in(loop_stage, 400).await?;
+        anyhow::ensure!(in_loop.len() >= 40, "too few applications in the loop");
+        // The application page shows the one with the most interviews.
+        let application: i64 = sqlx::query_scalar(
+            "SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+             WHERE a.opening_id = $1 AND a.stage_id = $2 AND a.status = 'active' \
+             AND c.is_internal = FALSE \
+             ORDER BY (SELECT COUNT(*) FROM interviews i WHERE i.application_id = a.id) DESC, a.id \
+             LIMIT 1",
+        )
+        .bind(busy_opening)
+        .bind(loop_stage)
+        .fetch_one(db)
+        .await?;
+        let ivan = user_id(db, IVAN).await?;
+        let kit_interview: i64 = sqlx::query_scalar(
+            "SELECT i.id FROM interviews i JOIN interview_assignments ia ON ia.interview_id = i.id \
+             JOIN applications a ON a.id = i.application_id \
+             JOIN candidates c ON c.id = a.candidate_id \
+             WHERE ia.user_id = $1 AND i.status = 'scheduled' AND i.starts_at > $2 \
+             AND c.is_internal = FALSE ORDER BY i.starts_at LIMIT 1",
+        )
+        .bind(ivan)
+        .bind(now)
+        .fetch_one(db)
+        .await
+        .context("an upcoming interview of Ivan's")?;
+        let (loop_template, loop_skill): (i64, i64) = sqlx::query_as(
+            "SELECT t.id, ts.skill_area_id FROM interview_templates t \
+             JOIN template_skill_areas ts ON ts.template_id = t.id \
+             WHERE t.stage_id = $1 ORDER BY t.position LIMIT 1",
+        )
+        .bind(loop_stage)
+        .fetch_one(db)
+        .await
+        .context("the loop's first template")?;
+        let interviewers: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE active = TRUE AND (email LIKE 'interviewer-%' \
+             OR email LIKE 'busy-%') ORDER BY id LIMIT 40",
+        )
+        .fetch_all(db)
+        .await?;
+        let candidates: Vec<CandidateRecord> = sqlx::query_as(
+            "SELECT c.id, c.name, c.email, c.source, c.links, c.resume_text FROM candidates c \
+             WHERE c.is_internal = FALSE AND c.email LIKE '%@example.net' ORDER BY c.id LIMIT 400",
+        )
+        .fetch_all(db)
+        .await?;
+        let (movable, schedulable) = in_loop.split_at(in_loop.len() / 2);
+        Ok(Self {
+            busy_opening,
+            application,
+            kit_interview,
+            ivan,
+            movable: movable.to_vec(),
+            loop_stage,
+            debrief_stage,
+            schedulable: schedulable.to_vec(),
+            loop_template,
+            loop_skill,
+            interviewers,
+            candidates,
+        })
+    }
+}
+
+fn form<T: serde::Serialize>(args: &T) -> anyhow::Result<String> {
+    serde_qs::to_string(args).context("encoding a form")
+}
+
+fn path_of<S: leptos::server_fn::ServerFn>() -> String {
+    S::PATH.to_owned()
+}
+
+/// The simulated user's own slice of `items` (so that users do not fight over one record).
+fn own<'a, T>(items: &'a [T], state: &WriterState, users: usize) -> anyhow::Result<&'a T> {
+    let share = (items.len() / users.max(1)).max(1);
+    let start = (state.index * share) % items.len().max(1);
+    items
+        .get(start + state.calls % share)
+        .or_else(|| items.first())
+        .context("nothing to write to")
+}
+
+/// How many simulated users share the records (the benchmark's client count at most).
+pub const MAX_WRITERS: usize = 32;
+
+/// Moves one of the user's applications from the loop to the debrief and back.
+fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let application = *own(&t.movable, state, MAX_WRITERS)?;
+    let share = (t.movable.len() / MAX_WRITERS).max(1);
+    // Each application alternates: the first round moves it on, the next one back.
+    let forward = (state.calls / share) % 2 == 0;
+    let stage = if forward {
+        t.debrief_stage
+    } else {
+        t.loop_stage
+    };
+    let body = form(&app::applications::api::MoveApplication {
+        id: application,
+        input: MoveInput {
+            stage_id: stage.to_string(),
+        },
+    })?;
+    Ok((path_of::<app::applications::api::MoveApplication>(), body))
+}
+
+/// Books one interviewer for a future slot (confirming past any overlap warning).
+fn schedule_interview(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let application = *own(&t.schedulable, state, MAX_WRITERS)?;
+    let interviewer = t.interviewers[state.rng.gen_range(0..t.interviewers.len())];
+    let day = chrono::Utc::now().date_naive()
+        + chrono::Days::new(state.rng.gen_range(30..400));
+    let start_minutes = state.rng.gen_range(32..64) * 15;
+    let end_minutes = start_minutes + 45;
+    let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    let body = form(&app::interviews::api::ScheduleInterview {
+        application_id: application,
+        input: ScheduleInput {
+            template_id: t.loop_template.to_string(),
+            title: "Back-end deep dive".into(),
+            date: day.format("%Y-%m-%d").to_string(),
+            start_time: clock(start_minutes),
+            end_time: clock(end_minutes),
+            timezone: "Europe/Berlin".into(),
+            location: "https://meet.hireloop.test/bench".into(),
+            interviewers: vec![InterviewerInput {
+                user_id: interviewer.to_string(),
+                skills: vec![t.loop_skill],
+            }],
+            confirm: Checkbox(true),
+        },
+    })?;
+    Ok((path_of::<app::interviews::api::ScheduleInterview>(), body))
+}
+
+/// Changes a candidate's phone number.
+fn edit_candidate(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let candidate = own(&t.candidates, state, MAX_WRITERS)?;
+    let body = form(&app::candidates::api::UpdateCandidate {
+        id: candidate.id,
+        input: CandidateInput {
+            name: candidate.name.clone(),
+            email: candidate.email.clone(),
+            phone: format!("+49 30 {:07}", state.rng.gen_range(0..10_000_000)),
+            kind: "external".into(),
+            source: candidate.source.clone(),
+            links: candidate.links.clone(),
+            resume_text: candidate.resume_text.clone(),
+            ..CandidateInput::default()
+        },
+    })?;
+    Ok((path_of::<app::candidates::api::UpdateCandidate>(), body))
+}
