@@ -6,7 +6,7 @@
 ERASE := --cfg erase_components
 WASM_OPT_BIN := $(HOME)/.local/share/hireloop-tools/node_modules/.bin
 
-.PHONY: start build test test-e2e lint fmt release serve demo clean-data ci
+.PHONY: start build test test-e2e lint fmt release serve demo clean-data ci bench
 
 ## Install what is missing, build, load demo data and serve on http://127.0.0.1:3000
 start: build
@@ -42,6 +42,13 @@ fmt:
 release:
 	./.ci/setup.sh --release
 	PATH="$(WASM_OPT_BIN):$$PATH" RUSTFLAGS="$(ERASE)" cargo leptos build --release
+
+## Benchmark the release build at a company's scale on SQLite and PostgreSQL (about 20
+## minutes; builds first) and write the tables into BENCHMARKS.md. Options go in B=...,
+## e.g. make bench B="--engines sqlite --seconds 5 --only Board"
+bench: release
+	./.ci/setup.sh --test
+	RUSTFLAGS="$(ERASE)" cargo run --release -p hireloop-bench -- --write BENCHMARKS.md $(B)
 
 ## Serve what was built last (debug), without demo data
 serve:

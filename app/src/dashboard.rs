@@ -18,9 +18,14 @@ pub struct Dashboard {
     pub is_admin: bool,
     /// The user's next interviews (as interviewer).
     pub upcoming: Vec<MyInterview>,
-    /// Openings the user manages.
+    /// The first openings the user manages that are not closed (open ones first).
     pub openings: Vec<OpeningSummary>,
+    /// More such openings than shown.
+    pub more_openings: bool,
 }
+
+/// How many openings the dashboard lists.
+pub const DASHBOARD_OPENINGS: usize = 8;
 
 #[server(endpoint = "get_dashboard")]
 pub async fn get_dashboard() -> Result<Dashboard, AppError> {
@@ -37,17 +42,17 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             .with_timezone(&me.timezone())
             .format("%A %-d %B %Y, %H:%M")
             .to_string();
-        let mut upcoming = crate::interviews::service::my_interviews(db, &me, now)
-            .await?
-            .upcoming;
-        upcoming.retain(|i| !i.cancelled);
-        upcoming.truncate(5);
-        let mut openings = crate::openings::service::list(db, &me).await?;
-        openings.retain(|o| {
-            user.is_admin()
-                || o.active_candidates > 0
-                || o.status != crate::openings::OpeningStatus::Closed
-        });
+        let upcoming = crate::interviews::service::next_interviews(db, &me, now, 5).await?;
+        let openings = crate::openings::service::list(
+            db,
+            &me,
+            true,
+            crate::paging::PageNumber::default(),
+            DASHBOARD_OPENINGS,
+        )
+        .await?;
+        let more_openings = openings.more;
+        let openings = openings.items;
         Ok(Dashboard {
             is_admin: user.is_admin(),
             name: user.name,
@@ -55,6 +60,7 @@ pub async fn get_dashboard() -> Result<Dashboard, AppError> {
             local_now,
             upcoming,
             openings,
+            more_openings,
         })
     })
     .await
@@ -121,6 +127,7 @@ pub fn DashboardPage() -> impl IntoView {
                                                     })
                                                     .collect_view()}
                                             </ul>
+                                            {data.more_openings.then(|| view! { <a href="/openings">"All openings"</a> })}
                                         </article>
                                     }
                                 })}

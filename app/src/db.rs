@@ -84,9 +84,12 @@ pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
                 if backend == Backend::Sqlite {
                     // WAL lets readers proceed during a write; busy_timeout makes writers
                     // queue instead of failing; foreign keys are off by default in SQLite.
+                    // Temporary sort tables stay in memory, and each connection caches up to
+                    // 8 MB of pages (the default is 2 MB).
                     conn.execute(
                         "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                         PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -8000;",
                     )
                     .await?;
                 }
@@ -172,9 +175,38 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
 /// A transaction on the application database.
 pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
-/// Starts a transaction that will write.
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes cannot wait
+/// for the lock when another writer got in between, and fails with "database is locked"
+/// whatever the busy timeout. PostgreSQL locks rows as it goes.
 pub async fn begin_write(db: &Db) -> anyhow::Result<Tx> {
-    db.begin().await.context("starting a transaction")
+    let statement = match Backend::of_pool(db) {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    db.begin_with(statement)
+        .await
+        .context("starting a transaction")
+}
+
+/// Refreshes the query planner's statistics where they are stale: SQLite's
+/// `PRAGMA optimize` (bounded by `analysis_limit`), run periodically and at shutdown.
+/// PostgreSQL's autovacuum does this by itself.
+pub async fn optimize(db: &Db) -> anyhow::Result<()> {
+    if Backend::of_pool(db) == Backend::Sqlite {
+        db.execute("PRAGMA analysis_limit = 400; PRAGMA optimize;")
+            .await
+            .context("optimizing the database")?;
+    }
+    Ok(())
+}
+
+/// `$start, $start+1, …` for `count` values of an `IN (…)` list.
+pub fn placeholders(start: usize, count: usize) -> String {
+    (start..start + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Reads a stored [`Choice`](crate::values::Choice); an unknown value is an error naming it

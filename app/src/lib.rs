@@ -20,6 +20,7 @@ pub mod error;
 mod form_encoding;
 pub mod interviews;
 pub mod openings;
+pub mod paging;
 pub mod skills;
 pub mod users;
 pub mod values;

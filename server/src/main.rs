@@ -3,11 +3,11 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hireloop::config::Settings;
+use hireloop::metrics::{self, StatementCounter};
 use hireloop::runner::{JobContext, Runner};
 use hireloop::startup::{prepare_database, Application};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use hireloop::metrics::{self, StatementCounter};
 use tracing::Level;
 use tracing_subscriber::filter::Targets;
 use tracing_subscriber::prelude::*;
@@ -78,7 +78,10 @@ fn init_tracing(count_queries: bool) {
     let counter = count_queries.then(|| {
         StatementCounter.with_filter(Targets::new().with_target(metrics::TARGET, Level::DEBUG))
     });
-    tracing_subscriber::registry().with(log).with(counter).init();
+    tracing_subscriber::registry()
+        .with(log)
+        .with(counter)
+        .init();
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {

@@ -145,16 +145,29 @@ impl Runner {
 
 /// Hireloop's periodic work.
 fn standard_jobs() -> Vec<Job> {
-    vec![Job::new(
-        "delete-expired-sessions",
-        Duration::from_hours(1),
-        |ctx, scope| async move {
-            let removed =
-                app::auth::session_store::delete_expired_sessions(&ctx.db, &scope, ctx.clock.now())
-                    .await?;
-            Ok(format!("{removed} expired sessions removed"))
-        },
-    )]
+    vec![
+        Job::new(
+            "delete-expired-sessions",
+            Duration::from_hours(1),
+            |ctx, scope| async move {
+                let removed = app::auth::session_store::delete_expired_sessions(
+                    &ctx.db,
+                    &scope,
+                    ctx.clock.now(),
+                )
+                .await?;
+                Ok(format!("{removed} expired sessions removed"))
+            },
+        ),
+        Job::new(
+            "optimize-database",
+            Duration::from_hours(6),
+            |ctx, _scope| async move {
+                app::db::optimize(&ctx.db).await?;
+                Ok("planner statistics refreshed where stale".to_owned())
+            },
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -112,6 +112,12 @@ impl Application {
         if let Err(error) = jobs.await {
             tracing::error!(%error, "the background jobs ended abnormally");
         }
+        if let Err(error) = db::optimize(&self.db).await {
+            tracing::warn!(
+                error = format!("{error:#}"),
+                "optimizing at shutdown failed"
+            );
+        }
         served
     }
 }
@@ -218,6 +224,9 @@ fn router(
         .merge(uploads)
         .merge(everything_else)
         .layer(axum::middleware::map_response(server_fn_error_status))
+        .layer(axum::middleware::from_fn(
+            app::auth::guard::with_request_user,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             guard,
             crate::security::protect,

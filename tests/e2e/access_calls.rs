@@ -269,7 +269,13 @@ pub(crate) async fn calls_for(
             ADMINS,
             Writes,
         ),
-        call(ListAudit {}, ADMINS, Reads),
+        call(
+            ListAudit {
+                page: Default::default(),
+            },
+            ADMINS,
+            Reads,
+        ),
         // Skill areas.
         call(ListSkillAreas {}, PLANNERS, Reads),
         call(
@@ -301,7 +307,13 @@ pub(crate) async fn calls_for(
         ),
         call(DeleteSkillArea { id: fresh_skill }, ADMINS, Writes),
         // Openings and plans.
-        call(ListOpenings {}, SIGNED_IN, Reads),
+        call(
+            ListOpenings {
+                page: Default::default(),
+            },
+            SIGNED_IN,
+            Reads,
+        ),
         call(GetOpening { id: fx.backend }, OPENING_MANAGERS, Reads),
         call(OpeningForm { id: 0 }, PLANNERS, Reads),
         call(OpeningForm { id: fx.backend }, OPENING_MANAGERS, Reads),
@@ -404,6 +416,7 @@ pub(crate) async fn calls_for(
         ),
         call(
             OpeningAudit {
+                page: Default::default(),
                 opening_id: fx.backend,
             },
             OPENING_MANAGERS,
@@ -412,6 +425,7 @@ pub(crate) async fn calls_for(
         // Candidates.
         call(
             SearchCandidates {
+                page: Default::default(),
                 query: String::new(),
             },
             PLANNERS,
@@ -572,7 +586,13 @@ pub(crate) async fn calls_for(
             OPENING_MANAGERS,
             Writes,
         ),
-        call(GetMyInterviews {}, SIGNED_IN, Reads),
+        call(
+            GetMyInterviews {
+                past_page: Default::default(),
+            },
+            SIGNED_IN,
+            Reads,
+        ),
         // The kit: Ivan and Sam interview Maria in one interview, Tom alone in another; only
         // Ivan interviews Jordan.
         call(

@@ -269,8 +269,17 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
     .ok()?;
     let sam = app.login(&fx.people.manager).await?;
     // Lists, counts, searches.
-    let (openings, _) = clean(&app, &sam, &traces, ListOpenings {}).await?;
+    let (openings, _) = clean(
+        &app,
+        &sam,
+        &traces,
+        ListOpenings {
+            page: Default::default(),
+        },
+    )
+    .await?;
     let backend_line = openings
+        .items
         .iter()
         .find(|o| o.id == fx.backend)
         .context("Sam sees the opening")?;
@@ -317,24 +326,37 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
             &sam,
             &traces,
             SearchCandidates {
+                page: Default::default(),
                 query: query.into(),
             },
         )
         .await?;
     }
     clean(&app, &sam, &traces, GetDashboard {}).await?;
-    clean(&app, &sam, &traces, GetMyInterviews {}).await?;
+    clean(
+        &app,
+        &sam,
+        &traces,
+        GetMyInterviews {
+            past_page: Default::default(),
+        },
+    )
+    .await?;
     let audit = clean(
         &app,
         &sam,
         &traces,
         OpeningAudit {
+            page: Default::default(),
             opening_id: fx.backend,
         },
     )
     .await?;
     ensure!(
-        audit.iter().any(|e| e.summary.contains("Maria Garcia")),
+        audit
+            .items
+            .iter()
+            .any(|e| e.summary.contains("Maria Garcia")),
         "other entries are there"
     );
     clean(&app, &sam, &traces, GetOpening { id: fx.backend }).await?;

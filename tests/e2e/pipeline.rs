@@ -159,7 +159,7 @@ async fn skill_areas_keep_history_and_cannot_be_deleted_in_use(backend: Backend)
     ensure!(
         areas
             .iter()
-            .any(|a| a.id == fx.skills.backend && a.archived && a.uses.is_some_and(|n| n > 0)),
+            .any(|a| a.id == fx.skills.backend && a.archived && a.uses.is_some_and(|u| u.in_use())),
         "archived and still in use: {areas:?}"
     );
     app.stop().await;
@@ -613,11 +613,13 @@ async fn internal_candidates_skip_their_tracks_stages(backend: Backend) -> TestR
         .call(
             &hm,
             app::openings::api::OpeningAudit {
+                page: Default::default(),
                 opening_id: fx.backend,
             },
         )
         .await?
-        .ok()?;
+        .ok()?
+        .items;
     ensure!(
         entries
             .iter()

@@ -555,6 +555,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         .call(
             &hm,
             OpeningAudit {
+                page: Default::default(),
                 opening_id: fx.backend,
             },
         )
@@ -567,28 +568,44 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         "Moved from Application review to Technical loop",
     ] {
         ensure!(
-            entries.iter().any(|e| e.summary.contains(expected)),
+            entries.items.iter().any(|e| e.summary.contains(expected)),
             "{expected} in {entries:?}"
         );
     }
     ensure!(
-        entries[0].at.ends_with("(Europe/Berlin)"),
+        entries.items[0].at.ends_with("(Europe/Berlin)"),
         "viewer's zone: {}",
-        entries[0].at
+        entries.items[0].at
     );
     let admin = app.login(&fx.people.admin).await?;
-    let all = app.call(&admin, ListAudit {}).await?.ok()?;
+    let all = app
+        .call(
+            &admin,
+            ListAudit {
+                page: Default::default(),
+            },
+        )
+        .await?
+        .ok()?;
     ensure!(
-        all.iter().any(|e| e.summary == "Added skill area Back-end"),
+        all.items
+            .iter()
+            .any(|e| e.summary == "Added skill area Back-end"),
         "the instance's log has the admin's changes"
     );
-    app.call(&hm, ListAudit {})
-        .await?
-        .refused(StatusCode::FORBIDDEN)?;
+    app.call(
+        &hm,
+        ListAudit {
+            page: Default::default(),
+        },
+    )
+    .await?
+    .refused(StatusCode::FORBIDDEN)?;
     let manager = app.login(&fx.people.manager).await?;
     app.call(
         &manager,
         OpeningAudit {
+            page: Default::default(),
             opening_id: fx.backend,
         },
     )
@@ -599,6 +616,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         .call(
             &manager,
             OpeningAudit {
+                page: Default::default(),
                 opening_id: fx.support_lead,
             },
         )
@@ -606,7 +624,11 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
     let body = answer.body.clone();
     let entries = answer.ok()?;
     ensure!(
-        entries.iter().any(|e| e.summary == "Opened Support Lead") && !body.contains("Jordan"),
+        entries
+            .items
+            .iter()
+            .any(|e| e.summary == "Opened Support Lead")
+            && !body.contains("Jordan"),
         "{body}"
     );
     app.stop().await;

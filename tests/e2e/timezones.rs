@@ -61,7 +61,15 @@ async fn times_are_shown_in_each_viewers_time_zone(backend: Backend) -> TestResu
     // ... Tom, in Tokyo, sees it in Tokyo time, named.
     let tom = app.login(&fx.people.tom).await?;
     set_zone(&app, &tom, "Asia/Tokyo").await?;
-    let mine = app.call(&tom, GetMyInterviews {}).await?.ok()?;
+    let mine = app
+        .call(
+            &tom,
+            GetMyInterviews {
+                past_page: Default::default(),
+            },
+        )
+        .await?
+        .ok()?;
     ensure!(mine.timezone == "Asia/Tokyo");
     let line = mine
         .upcoming

@@ -55,13 +55,26 @@ pub struct BoardColumn {
     pub stage: StageRef,
     pub kind: StageKind,
     pub skip_for_internal: bool,
+    /// The cards shown: the longest in the stage first, a column's first few on the whole
+    /// board, a page of them when the board shows this stage only.
     pub cards: Vec<BoardCard>,
+    /// How many applications match in this stage.
+    pub total: i64,
 }
+
+/// Cards per column on the whole board.
+pub const CARDS_PER_COLUMN: usize = 12;
+/// Cards per page when the board shows one stage.
+pub const CARDS_PER_STAGE_PAGE: usize = 50;
+/// Loop warnings listed on the board.
+pub const LOOP_WARNINGS_SHOWN: usize = 20;
 
 /// The board filters (`None` = any).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardFilters {
     pub stage: Option<i64>,
+    /// The page of the one stage shown (with `stage`).
+    pub page: crate::paging::PageNumber,
     /// Defaults to active applications.
     pub status: Option<ApplicationStatus>,
     /// `Some(true)`: internal only; `Some(false)`: external only.
@@ -88,8 +101,12 @@ pub struct Board {
     pub filters: BoardFilters,
     pub upcoming: Vec<UpcomingInterview>,
     /// Active applications whose loop in the current stage has started and leaves a
-    /// required skill area uncovered or owned twice.
+    /// required skill area uncovered or owned twice (the first few).
     pub loop_warnings: Vec<(i64, String, Vec<String>)>,
+    /// How many applications have loop warnings in all.
+    pub loop_warnings_total: usize,
+    /// More cards follow in the one stage shown.
+    pub more: bool,
 }
 
 /// One entry of an application's history.
@@ -133,6 +150,8 @@ pub struct BoardQuery {
     pub status: String,
     /// `internal` or `external`.
     pub kind: String,
+    /// The page, when one stage is shown.
+    pub page: String,
 }
 
 impl From<&BoardQuery> for BoardFilters {
@@ -140,6 +159,7 @@ impl From<&BoardQuery> for BoardFilters {
     fn from(query: &BoardQuery) -> Self {
         Self {
             stage: query.stage.trim().parse().ok(),
+            page: crate::paging::PageNumber::parse(Some(&query.page)),
             status: ApplicationStatus::parse(&query.status).ok(),
             internal: match query.kind.trim() {
                 "internal" => Some(true),

@@ -7,9 +7,10 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::interviews::pages::{CoverageView, InterviewList};
+use crate::paging::{address_with_page, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 /// The board of an opening with its filters, upcoming interviews and loop warnings.
 #[component]
@@ -24,17 +25,19 @@ pub fn BoardView(opening_id: i64) -> impl IntoView {
                 filter("stage"),
                 filter("status"),
                 filter("kind"),
+                filter("page"),
                 move_action.version().get(),
                 status_action.version().get(),
             )
         },
-        move |(stage, status, kind, ..)| {
+        move |(stage, status, kind, page, ..)| {
             get_board(
                 opening_id,
                 BoardQuery {
                     stage,
                     status,
                     kind,
+                    page,
                 },
             )
         },
@@ -56,6 +59,16 @@ fn BoardBody(
 ) -> impl IntoView {
     let stages = board.stages.clone();
     let selected_status = board.filters.status.unwrap_or(ApplicationStatus::Active);
+    let single_stage = board.filters.stage.is_some();
+    let kind_filter = match board.filters.internal {
+        Some(true) => "internal",
+        Some(false) => "external",
+        None => "",
+    };
+    let path = use_location().pathname.get_untracked();
+    let more_warnings = board
+        .loop_warnings_total
+        .saturating_sub(board.loop_warnings.len());
     view! {
         <section aria-labelledby="board-heading">
             <h2 id="board-heading">"Board"</h2>
@@ -90,7 +103,21 @@ fn BoardBody(
                     .columns
                     .into_iter()
                     .map(|column| {
-                        let count = column.cards.len();
+                        let count = column.total;
+                        let shown = column.cards.len();
+                        let all_link = (!single_stage && i64::try_from(shown).unwrap_or(i64::MAX) < count).then(|| {
+                            let href = address_with_page(
+                                &path,
+                                &format!("?stage={}&status={}&kind={}", column.stage.id, selected_status.as_str(), kind_filter),
+                                "page",
+                                1,
+                            );
+                            view! {
+                                <a class="column-more" href=href>
+                                    {format!("Show all {count} in {}", column.stage.name)}
+                                </a>
+                            }
+                        });
                         let stages = stages.clone();
                         view! {
                             <section class="board-column" aria-label=format!("Stage {}", column.stage.name)>
@@ -112,11 +139,13 @@ fn BoardBody(
                                         view! { <Card card stages=targets next move_action status_action /> }
                                     })
                                     .collect_view()}
+                                {all_link}
                             </section>
                         }
                     })
                     .collect_view()}
             </div>
+            {single_stage.then(|| view! { <Pager page=board.filters.page.number() more=board.more label="Cards" /> })}
         </section>
         <div class="cards">
             <section class="card">
@@ -164,6 +193,9 @@ fn BoardBody(
                                 })
                                 .collect_view()}
                         </ul>
+                        {(more_warnings > 0).then(|| view! {
+                            <p class="hint">{format!("… and {more_warnings} more with loop problems.")}</p>
+                        })}
                     }
                         .into_any()
                 }}

@@ -41,32 +41,108 @@ pub struct CardRow {
     #[sqlx(try_from = "crate::db::Flag")]
     pub is_internal: bool,
     pub stage_id: i64,
-    pub status: ApplicationStatus,
     pub stage_entered_at: i64,
     pub next_interview_at: Option<i64>,
 }
 
-/// The applications of an opening for the board, without those hidden from `hidden_from`.
+/// What the board shows: which applications of an opening, never those hidden from
+/// `hidden_from`.
+#[derive(Debug, Clone, Copy)]
+pub struct CardFilter {
+    pub opening_id: i64,
+    pub hidden_from: Option<i64>,
+    pub status: ApplicationStatus,
+    /// `Some(true)`: internal candidates only; `Some(false)`: external only.
+    pub internal: Option<bool>,
+    pub stage: Option<i64>,
+}
+
+const CARD_WHERE: &str = "a.opening_id = $1 AND a.status = $2 \
+     AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $3) \
+     AND ($4 = -1 OR c.is_internal = ($4 = 1)) AND ($5 = -1 OR a.stage_id = $5)";
+
+fn internal_flag(internal: Option<bool>) -> i64 {
+    internal.map_or(-1, i64::from)
+}
+
+/// Cards in each stage, the longest in the stage first: those numbered `from + 1` to
+/// `from + per_stage` of every stage (one window query, however many cards).
 #[tracing::instrument(skip(db))]
 pub async fn cards<'c>(
     db: impl AnyExecutor<'c>,
+    filter: CardFilter,
+    now: i64,
+    from: i64,
+    per_stage: i64,
+) -> sqlx::Result<Vec<CardRow>> {
+    sqlx::query_as(&format!(
+        "SELECT t.id, t.candidate_id, t.candidate_name, t.is_internal, t.stage_id, \
+         t.stage_entered_at, \
+         (SELECT MIN(i.starts_at) FROM interviews i WHERE i.application_id = t.id \
+          AND i.status = 'scheduled' AND i.ends_at > $6) AS next_interview_at \
+         FROM (SELECT a.id, a.candidate_id, c.name AS candidate_name, c.is_internal, a.stage_id, \
+               a.stage_entered_at, ROW_NUMBER() OVER ( \
+                 PARTITION BY a.stage_id ORDER BY a.stage_entered_at, a.id) AS n \
+               FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+               WHERE {CARD_WHERE}) t \
+         WHERE t.n > $7 AND t.n <= $7 + $8 ORDER BY t.stage_id, t.n"
+    ))
+    .bind(filter.opening_id)
+    .bind(filter.status)
+    .bind(filter.hidden_from.unwrap_or(-1))
+    .bind(internal_flag(filter.internal))
+    .bind(filter.stage.unwrap_or(-1))
+    .bind(now)
+    .bind(from)
+    .bind(per_stage)
+    .fetch_all(db)
+    .await
+}
+
+/// How many cards match in each stage.
+#[tracing::instrument(skip(db))]
+pub async fn card_counts<'c>(
+    db: impl AnyExecutor<'c>,
+    filter: CardFilter,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as(&format!(
+        "SELECT a.stage_id, COUNT(*) FROM applications a \
+         JOIN candidates c ON c.id = a.candidate_id WHERE {CARD_WHERE} GROUP BY a.stage_id"
+    ))
+    .bind(filter.opening_id)
+    .bind(filter.status)
+    .bind(filter.hidden_from.unwrap_or(-1))
+    .bind(internal_flag(filter.internal))
+    .bind(filter.stage.unwrap_or(-1))
+    .fetch_all(db)
+    .await
+}
+
+/// An active application of an opening: id, stage and candidate name (for loop warnings).
+#[derive(Debug, Clone, FromRow)]
+pub struct ActiveRow {
+    pub id: i64,
+    pub stage_id: i64,
+    pub candidate_name: String,
+}
+
+/// The opening's active applications in interview stages, without hidden ones, the longest
+/// in their stage first.
+#[tracing::instrument(skip(db))]
+pub async fn active_in_interview_stages<'c>(
+    db: impl AnyExecutor<'c>,
     opening_id: i64,
     hidden_from: Option<i64>,
-    now: i64,
-) -> sqlx::Result<Vec<CardRow>> {
+) -> sqlx::Result<Vec<ActiveRow>> {
     sqlx::query_as(
-        "SELECT a.id, a.candidate_id, c.name AS candidate_name, c.is_internal, a.stage_id, \
-         a.status, a.stage_entered_at, \
-         (SELECT MIN(i.starts_at) FROM interviews i WHERE i.application_id = a.id \
-          AND i.status = 'scheduled' AND i.ends_at > $3) AS next_interview_at \
-         FROM applications a JOIN candidates c ON c.id = a.candidate_id \
-         WHERE a.opening_id = $1 \
+        "SELECT a.id, a.stage_id, c.name AS candidate_name FROM applications a \
+         JOIN candidates c ON c.id = a.candidate_id JOIN stages s ON s.id = a.stage_id \
+         WHERE a.opening_id = $1 AND a.status = 'active' AND s.kind = 'interview' \
          AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
          ORDER BY a.stage_entered_at, a.id",
     )
     .bind(opening_id)
     .bind(hidden_from.unwrap_or(-1))
-    .bind(now)
     .fetch_all(db)
     .await
 }

@@ -1,22 +1,25 @@
 //! What the opening's board and the application page show.
 
-use super::repo::{self, EventRow};
+use super::repo::{self, CardFilter, EventRow};
 use super::service::{find, HistoryNote};
 use super::{
     ApplicationDetail, ApplicationStatus, Board, BoardCard, BoardColumn, BoardFilters,
-    HistoryEntry, StageRef,
+    HistoryEntry, StageRef, CARDS_PER_COLUMN, CARDS_PER_STAGE_PAGE, LOOP_WARNINGS_SHOWN,
 };
 use crate::access::{ApplicationScope, OpeningScope, Scope};
 use crate::candidates::service as candidates;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::interviews::service as interviews;
-use crate::openings::{service as openings, StageKind};
+use crate::openings::service as openings;
 use crate::time;
 use anyhow::Context;
 use chrono_tz::Tz;
+use std::collections::BTreeMap;
 
-/// The board of an opening with filters, upcoming interviews and loop warnings.
+/// The board of an opening with filters, upcoming interviews and loop warnings. On the
+/// whole board each column shows its first cards; with a stage filter, that stage shows a
+/// page of them. A handful of queries, however many applications the opening has.
 pub async fn board(
     db: &Db,
     scope: &OpeningScope,
@@ -27,10 +30,36 @@ pub async fn board(
     let opening_id = scope.opening_id();
     let stages = openings::stages(db, scope).await?;
     let status = filters.status.unwrap_or(ApplicationStatus::Active);
-    let cards = repo::cards(db, opening_id, scope.hidden_from(), now)
+    let filter = CardFilter {
+        opening_id,
+        hidden_from: scope.hidden_from(),
+        status,
+        internal: filters.internal,
+        stage: filters.stage,
+    };
+    let (from, per_stage) = if filters.stage.is_some() {
+        (
+            filters.page.offset(CARDS_PER_STAGE_PAGE),
+            CARDS_PER_STAGE_PAGE,
+        )
+    } else {
+        (0, CARDS_PER_COLUMN)
+    };
+    let cards = repo::cards(
+        db,
+        filter,
+        now,
+        from,
+        i64::try_from(per_stage).unwrap_or(i64::MAX),
+    )
+    .await
+    .context("loading the board")?;
+    let counts: BTreeMap<i64, i64> = repo::card_counts(db, filter)
         .await
-        .context("loading the board")?;
-    let columns = stages
+        .context("counting the board")?
+        .into_iter()
+        .collect();
+    let columns: Vec<BoardColumn> = stages
         .iter()
         .filter(|s| filters.stage.is_none_or(|id| id == s.id))
         .map(|stage| BoardColumn {
@@ -42,8 +71,7 @@ pub async fn board(
             skip_for_internal: stage.skip_for_internal,
             cards: cards
                 .iter()
-                .filter(|c| c.stage_id == stage.id && c.status == status)
-                .filter(|c| filters.internal.is_none_or(|i| i == c.is_internal))
+                .filter(|c| c.stage_id == stage.id)
                 .map(|c| BoardCard {
                     id: c.id,
                     candidate_id: c.candidate_id,
@@ -54,30 +82,27 @@ pub async fn board(
                     next_interview: c.next_interview_at.map(|t| time::datetime(t, tz)),
                 })
                 .collect(),
+            total: counts.get(&stage.id).copied().unwrap_or(0),
         })
         .collect();
+    let more = filters.stage.is_some_and(|stage| {
+        let shown = from + i64::try_from(per_stage).unwrap_or(i64::MAX);
+        counts.get(&stage).is_some_and(|&total| total > shown)
+    });
 
     let upcoming = interviews::upcoming_for_opening(db, scope, now).await?;
 
     // Active applications in an interview stage whose loop has started and has problems.
-    let in_loops: Vec<(i64, i64)> = cards
-        .iter()
-        .filter(|c| c.status == ApplicationStatus::Active)
-        .filter(|c| {
-            stages
-                .iter()
-                .any(|s| s.id == c.stage_id && s.kind == StageKind::Interview)
-        })
-        .map(|c| (c.id, c.stage_id))
-        .collect();
+    let active = repo::active_in_interview_stages(db, opening_id, scope.hidden_from())
+        .await
+        .context("loading the loops")?;
+    let in_loops: Vec<(i64, i64)> = active.iter().map(|a| (a.id, a.stage_id)).collect();
     let mut warnings = interviews::loop_warnings(db, scope, &stages, &in_loops).await?;
-    let loop_warnings = cards
-        .iter()
-        .filter_map(|c| {
-            warnings
-                .remove(&c.id)
-                .map(|w| (c.id, c.candidate_name.clone(), w))
-        })
+    let loop_warnings_total = warnings.len();
+    let loop_warnings = active
+        .into_iter()
+        .filter_map(|a| warnings.remove(&a.id).map(|w| (a.id, a.candidate_name, w)))
+        .take(LOOP_WARNINGS_SHOWN)
         .collect();
     Ok(Board {
         opening_id,
@@ -92,6 +117,8 @@ pub async fn board(
         filters,
         upcoming,
         loop_warnings,
+        loop_warnings_total,
+        more,
     })
 }
 

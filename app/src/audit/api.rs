@@ -2,6 +2,7 @@
 
 use super::AuditEntryView;
 use crate::error::AppError;
+use crate::paging::{PageNumber, Paged};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -10,12 +11,14 @@ use {
     crate::state::app_state,
 };
 
-/// The instance's newest audit entries (admins).
+/// A page of the instance's audit entries, newest first (admins).
 #[server(endpoint = "list_audit")]
-pub async fn list_audit() -> Result<Vec<AuditEntryView>, AppError> {
-    endpoint::run(async {
+pub async fn list_audit(
+    #[server(default)] page: PageNumber,
+) -> Result<Paged<AuditEntryView>, AppError> {
+    endpoint::run(async move {
         let admin = access::require_admin(require_user().await?)?;
-        service::recent(&app_state()?.db, &admin).await
+        service::recent(&app_state()?.db, &admin, page).await
     })
     .await
 }

@@ -4,9 +4,10 @@ use super::api::list_audit;
 use super::AuditEntryView;
 use crate::components::{loaded, TableWrap};
 use crate::openings::api::opening_audit;
+use crate::paging::{PageNumber, Paged, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// A table of audit entries, newest first.
 #[component]
@@ -55,7 +56,9 @@ pub fn AuditTable(entries: Vec<AuditEntryView>) -> impl IntoView {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let entries = Resource::new(|| (), |()| list_audit());
+    let query = use_query_map();
+    let page = move || PageNumber::parse(query.read().get("page").as_deref());
+    let entries = Resource::new(page, list_audit);
     view! {
         <Title text="Audit log · Hireloop" />
         <section class="page wide">
@@ -63,7 +66,10 @@ pub fn AuditPage() -> impl IntoView {
                 <a href="/admin">"Admin"</a>
             </p>
             <h1>"Audit log"</h1>
-            {loaded(entries, |entries| view! { <AuditTable entries /> })}
+            {loaded(entries, |page: Paged<AuditEntryView>| view! {
+                <AuditTable entries=page.items />
+                <Pager page=page.page more=page.more label="Audit log" previous="Newer entries" next="Older entries" />
+            })}
         </section>
     }
 }
@@ -78,7 +84,9 @@ pub fn OpeningAuditPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let entries = Resource::new(id, opening_audit);
+    let query = use_query_map();
+    let page = move || PageNumber::parse(query.read().get("page").as_deref());
+    let entries = Resource::new(move || (id(), page()), |(id, page)| opening_audit(id, page));
     view! {
         <Title text="Opening history · Hireloop" />
         <section class="page wide">
@@ -86,7 +94,10 @@ pub fn OpeningAuditPage() -> impl IntoView {
                 <a href=move || format!("/openings/{}", id())>"Opening"</a>
             </p>
             <h1>"History of this opening"</h1>
-            {loaded(entries, |entries| view! { <AuditTable entries /> })}
+            {loaded(entries, |page: Paged<AuditEntryView>| view! {
+                <AuditTable entries=page.items />
+                <Pager page=page.page more=page.more label="History" previous="Newer entries" next="Older entries" />
+            })}
         </section>
     }
 }

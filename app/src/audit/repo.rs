@@ -110,13 +110,20 @@ const SELECT: &str = "SELECT a.id, a.at, u.name AS actor_name, a.entity, a.entit
                       a.summary, a.before_json, a.after_json \
                       FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id";
 
-/// The newest entries across the instance (admins).
+/// The newest entries across the instance (admins), `limit` from `offset`.
 #[tracing::instrument(skip(db))]
-pub async fn recent<'c>(db: impl AnyExecutor<'c>, limit: i64) -> sqlx::Result<Vec<EntryRow>> {
-    sqlx::query_as(&format!("{SELECT} ORDER BY a.at DESC, a.id DESC LIMIT $1"))
-        .bind(limit)
-        .fetch_all(db)
-        .await
+pub async fn recent<'c>(
+    db: impl AnyExecutor<'c>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<EntryRow>> {
+    sqlx::query_as(&format!(
+        "{SELECT} ORDER BY a.at DESC, a.id DESC LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
 }
 
 /// The newest entries about one opening and everything in it. Entries about an internal
@@ -127,16 +134,18 @@ pub async fn for_opening<'c>(
     opening_id: i64,
     hidden_from: Option<i64>,
     limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<EntryRow>> {
     sqlx::query_as(&format!(
         "{SELECT} WHERE a.opening_id = $1 AND (a.candidate_id IS NULL OR NOT EXISTS ( \
              SELECT 1 FROM candidates c WHERE c.id = a.candidate_id AND c.is_internal = TRUE \
              AND c.current_manager_id = $2)) \
-         ORDER BY a.at DESC, a.id DESC LIMIT $3"
+         ORDER BY a.at DESC, a.id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(opening_id)
     .bind(hidden_from.unwrap_or(-1))
     .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }

@@ -7,13 +7,16 @@ use super::AuditEntryView;
 use crate::access::{Admin, InterviewScope, OpeningScope, Scope};
 use crate::db::Db;
 use crate::error::AppResult;
+use crate::paging::{PageNumber, Paged};
 use crate::time;
 use anyhow::Context;
 use chrono_tz::Tz;
 use sqlx::any::AnyExecutor;
 
 /// How many entries a page shows.
-const PAGE: i64 = 300;
+/// Entries per page.
+pub const PAGE_SIZE: usize = 50;
+const FETCH: i64 = 51;
 
 /// Records one change; call it with the transaction that makes the change.
 pub async fn record<'c>(db: impl AnyExecutor<'c>, entry: NewEntry<'_>, now: i64) -> AppResult<()> {
@@ -69,28 +72,32 @@ fn view(row: EntryRow, tz: Tz) -> AuditEntryView {
     }
 }
 
-/// The newest entries of the whole instance.
-pub async fn recent(db: &Db, admin: &Admin) -> AppResult<Vec<AuditEntryView>> {
+/// A page of the whole instance's entries, newest first.
+pub async fn recent(db: &Db, admin: &Admin, page: PageNumber) -> AppResult<Paged<AuditEntryView>> {
     let tz = admin.timezone();
-    Ok(repo::recent(db, PAGE)
+    let rows = repo::recent(db, FETCH, page.offset(PAGE_SIZE))
         .await
-        .context("reading the audit log")?
-        .into_iter()
-        .map(|r| view(r, tz))
-        .collect())
+        .context("reading the audit log")?;
+    Ok(Paged::from_rows(rows, page, PAGE_SIZE).map(|r| view(r, tz)))
 }
 
-/// The newest entries of one opening, without those the viewer may not know about.
-pub async fn for_opening(db: &Db, scope: &OpeningScope) -> AppResult<Vec<AuditEntryView>> {
+/// A page of one opening's entries, without those the viewer may not know about.
+pub async fn for_opening(
+    db: &Db,
+    scope: &OpeningScope,
+    page: PageNumber,
+) -> AppResult<Paged<AuditEntryView>> {
     let tz = scope.timezone();
-    Ok(
-        repo::for_opening(db, scope.opening_id(), scope.hidden_from(), PAGE)
-            .await
-            .context("reading the opening's audit log")?
-            .into_iter()
-            .map(|r| view(r, tz))
-            .collect(),
+    let rows = repo::for_opening(
+        db,
+        scope.opening_id(),
+        scope.hidden_from(),
+        FETCH,
+        page.offset(PAGE_SIZE),
     )
+    .await
+    .context("reading the opening's audit log")?;
+    Ok(Paged::from_rows(rows, page, PAGE_SIZE).map(|r| view(r, tz)))
 }
 
 /// The history of one interview, for someone who manages it.

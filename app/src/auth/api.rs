@@ -13,6 +13,7 @@ use {
 /// Starts a fresh session for `auth` (a new id, so a planted session id is useless).
 #[cfg(feature = "ssr")]
 async fn start_session(auth: &service::Authenticated) -> Result<(), AppError> {
+    guard::forget_request_user();
     let session = guard::session().await?;
     session
         .cycle_id()
@@ -75,6 +76,7 @@ pub async fn logout() -> Result<(), AppError> {
     endpoint::run(async {
         let session = guard::session().await?;
         session.flush().await.context("ending the session")?;
+        guard::forget_request_user();
         endpoint::redirect_form_post("/login");
         Ok(())
     })

@@ -5,6 +5,9 @@ use super::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::app_state;
 use anyhow::Context;
+use http::request::Parts;
+use leptos::prelude::use_context;
+use std::sync::{Arc, Mutex};
 use tower_sessions::Session;
 
 /// The request's session (the session layer wraps every route).
@@ -15,11 +18,62 @@ pub async fn session() -> AppResult<Session> {
         .map_err(AppError::from)
 }
 
+/// The signed-in user of one request, looked up once however many server functions the
+/// page calls (the router puts an empty one into every request's extensions).
+#[derive(Clone, Default)]
+pub struct RequestUser(Arc<Mutex<Option<Option<CurrentUser>>>>);
+
+impl RequestUser {
+    fn get(&self) -> Option<Option<CurrentUser>> {
+        self.0.lock().ok().and_then(|cached| cached.clone())
+    }
+
+    fn set(&self, user: Option<CurrentUser>) {
+        if let Ok(mut cached) = self.0.lock() {
+            *cached = Some(user);
+        }
+    }
+
+    fn forget(&self) {
+        if let Ok(mut cached) = self.0.lock() {
+            *cached = None;
+        }
+    }
+}
+
+/// Adds an empty [`RequestUser`] to each request (an axum middleware).
+pub async fn with_request_user(
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    request.extensions_mut().insert(RequestUser::default());
+    next.run(request).await
+}
+
+fn request_user() -> Option<RequestUser> {
+    use_context::<Parts>().and_then(|parts| parts.extensions.get::<RequestUser>().cloned())
+}
+
+/// Signing in or out changes who the request's user is.
+pub fn forget_request_user() {
+    if let Some(cache) = request_user() {
+        cache.forget();
+    }
+}
+
 /// The signed-in user, or `None`. A session whose account was deactivated, or whose
 /// password changed since sign-in, is ended here.
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
+    let cache = request_user();
+    if let Some(user) = cache.as_ref().and_then(RequestUser::get) {
+        return Ok(user);
+    }
     let session = session().await?;
-    user_from_session(&app_state()?.db, &session).await
+    let user = user_from_session(&app_state()?.db, &session).await?;
+    if let Some(cache) = cache {
+        cache.set(user.clone());
+    }
+    Ok(user)
 }
 
 /// The user a session belongs to (for plain axum handlers outside Leptos).

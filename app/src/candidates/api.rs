@@ -14,11 +14,12 @@ use {
 #[server(endpoint = "search_candidates")]
 pub async fn search_candidates(
     #[server(default)] query: String,
-) -> Result<Vec<CandidateSummary>, AppError> {
+    #[server(default)] page: crate::paging::PageNumber,
+) -> Result<crate::paging::Paged<CandidateSummary>, AppError> {
     endpoint::run(async move {
         let db = app_state()?.db;
         let planner = access::require_planner(&db, require_user().await?).await?;
-        service::search(&db, &planner, &query).await
+        service::search(&db, &planner, &query, page).await
     })
     .await
 }

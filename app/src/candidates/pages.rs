@@ -10,6 +10,7 @@ use crate::components::{
     SelectField, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
+use crate::paging::{PageNumber, Paged, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -18,7 +19,11 @@ use leptos_router::hooks::use_query_map;
 pub fn CandidatesPage() -> impl IntoView {
     let query = use_query_map();
     let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, search_candidates);
+    let page = move || PageNumber::parse(query.read().get("page").as_deref());
+    let results = Resource::new(
+        move || (q(), page()),
+        |(q, page)| search_candidates(q, page),
+    );
     view! {
         <Title text="Candidates · Hireloop" />
         <section class="page">
@@ -35,7 +40,9 @@ pub fn CandidatesPage() -> impl IntoView {
             </form>
             {loaded(
                 results,
-                |rows: Vec<CandidateSummary>| {
+                |found: Paged<CandidateSummary>| {
+                    let (page, more) = (found.page, found.more);
+                    let rows = found.items;
                     if rows.is_empty() {
                         return view! { <p>"No candidates found."</p> }.into_any();
                     }
@@ -69,6 +76,7 @@ pub fn CandidatesPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </TableWrap>
+                        <Pager page more label="Candidates" />
                     }
                         .into_any()
                 },

@@ -58,7 +58,19 @@ pub async fn visible_with_email<'c>(
     .await
 }
 
-/// Visible candidates whose name or email contains `query` (case-insensitive).
+/// A line of the candidates list.
+#[derive(Debug, Clone, FromRow)]
+pub struct SummaryRow {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub source: Source,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub is_internal: bool,
+}
+
+/// Visible candidates whose name or email contains `query` (case-insensitive), by name,
+/// `limit` from `offset` (the name index gives the order, so a page reads few rows).
 #[tracing::instrument(skip(db))]
 pub async fn search<'c>(
     db: impl AnyExecutor<'c>,
@@ -66,17 +78,20 @@ pub async fn search<'c>(
     viewer: i64,
     is_admin: bool,
     limit: i64,
-) -> sqlx::Result<Vec<CandidateRow>> {
+    offset: i64,
+) -> sqlx::Result<Vec<SummaryRow>> {
     let pattern = format!("%{}%", query.to_lowercase().replace(['%', '_'], ""));
     sqlx::query_as(&format!(
-        "{SELECT} WHERE (lower(c.name) LIKE $1 OR c.email LIKE $1) AND {} \
-         ORDER BY lower(c.name), c.id LIMIT $4",
+        "SELECT c.id, c.name, c.email, c.source, c.is_internal FROM candidates c \
+         WHERE ($1 = '%%' OR lower(c.name) LIKE $1 OR c.email LIKE $1) AND {} \
+         ORDER BY lower(c.name), c.id LIMIT $4 OFFSET $5",
         candidate_visible_sql(2, 3)
     ))
     .bind(pattern)
     .bind(viewer)
     .bind(is_admin)
     .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }
@@ -156,9 +171,10 @@ pub async fn update<'c>(
     .map(|_| ())
 }
 
-#[tracing::instrument(skip(db, bytes))]
-pub async fn set_resume_pdf<'c>(
-    db: impl AnyExecutor<'c>,
+/// Stores a candidate's resume PDF (replacing any earlier one).
+#[tracing::instrument(skip(conn, bytes))]
+pub async fn set_resume_pdf(
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     name: &str,
     bytes: Vec<u8>,
@@ -166,15 +182,22 @@ pub async fn set_resume_pdf<'c>(
 ) -> sqlx::Result<()> {
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     sqlx::query(
-        "UPDATE candidates SET resume_pdf = $1, resume_pdf_name = $2, resume_pdf_size = $3, \
-         updated_at = $4 WHERE id = $5",
+        "UPDATE candidates SET resume_pdf_name = $1, resume_pdf_size = $2, updated_at = $3 \
+         WHERE id = $4",
     )
-    .bind(bytes)
     .bind(name)
     .bind(size)
     .bind(now)
     .bind(id)
-    .execute(db)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO resume_files (candidate_id, content) VALUES ($1, $2) \
+         ON CONFLICT (candidate_id) DO UPDATE SET content = excluded.content",
+    )
+    .bind(id)
+    .bind(bytes)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -187,10 +210,13 @@ pub struct PdfRow {
 
 #[tracing::instrument(skip(db))]
 pub async fn resume_pdf<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Option<PdfRow>> {
-    sqlx::query_as("SELECT resume_pdf, resume_pdf_name FROM candidates WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(
+        "SELECT f.content AS resume_pdf, c.resume_pdf_name FROM candidates c \
+         LEFT JOIN resume_files f ON f.candidate_id = c.id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
 }
 
 #[derive(Debug, Clone, FromRow)]

@@ -11,6 +11,7 @@ use crate::auth::CurrentUser;
 use crate::db::{begin_write, unique_or, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
+use crate::paging::{PageNumber, Paged};
 use crate::users::{service as users, PersonRef};
 use crate::values::{parse_text, Email, Name};
 use anyhow::Context;
@@ -577,7 +578,15 @@ fn candidate_view(row: CandidateRow, now: i64) -> CandidateDetail {
 }
 
 /// Candidates whose name or email contains `query`, among those the planner may see.
-pub async fn search(db: &Db, planner: &Planner, query: &str) -> AppResult<Vec<CandidateSummary>> {
+/// Candidates per page of the list.
+pub const PAGE_SIZE: usize = 50;
+
+pub async fn search(
+    db: &Db,
+    planner: &Planner,
+    query: &str,
+    page: PageNumber,
+) -> AppResult<Paged<CandidateSummary>> {
     let user = planner.user();
     // Control characters can match nothing (and a NUL cannot even be sent to the database).
     let query: String = query
@@ -586,19 +595,25 @@ pub async fn search(db: &Db, planner: &Planner, query: &str) -> AppResult<Vec<Ca
         .filter(|c| !c.is_control())
         .take(200)
         .collect();
-    let rows = repo::search(db, &query, user.id, user.is_admin(), 100)
-        .await
-        .context("searching candidates")?;
-    Ok(rows
-        .into_iter()
-        .map(|r| CandidateSummary {
+    let rows = repo::search(
+        db,
+        &query,
+        user.id,
+        user.is_admin(),
+        i64::try_from(PAGE_SIZE + 1).unwrap_or(i64::MAX),
+        page.offset(PAGE_SIZE),
+    )
+    .await
+    .context("searching candidates")?;
+    Ok(
+        Paged::from_rows(rows, page, PAGE_SIZE).map(|r| CandidateSummary {
             id: r.id,
             name: r.name,
             email: r.email,
             is_internal: r.is_internal,
             source: r.source,
-        })
-        .collect())
+        }),
+    )
 }
 
 async fn form(

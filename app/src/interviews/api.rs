@@ -5,6 +5,7 @@ use super::{
     ScheduleInput,
 };
 use crate::error::AppError;
+use crate::paging::PageNumber;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -86,12 +87,15 @@ pub async fn cancel_interview(id: i64, input: CancelInput) -> Result<(), AppErro
     .await
 }
 
+/// "My interviews", with page `past_page` of the past ones.
 #[server(endpoint = "get_my_interviews")]
-pub async fn get_my_interviews() -> Result<MyInterviews, AppError> {
-    endpoint::run(async {
+pub async fn get_my_interviews(
+    #[server(default)] past_page: PageNumber,
+) -> Result<MyInterviews, AppError> {
+    endpoint::run(async move {
         let state = app_state()?;
         let me = access::myself(require_user().await?);
-        service::my_interviews(&state.db, &me, state.now()).await
+        service::my_interviews(&state.db, &me, state.now(), past_page).await
     })
     .await
 }

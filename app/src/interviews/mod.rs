@@ -141,12 +141,14 @@ pub struct MyInterview {
     pub cancelled: bool,
 }
 
-/// "My interviews": upcoming first, then past.
+/// "My interviews": upcoming first (the next ones), then a page of the past.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyInterviews {
     pub timezone: String,
     pub upcoming: Vec<MyInterview>,
-    pub past: Vec<MyInterview>,
+    /// More upcoming interviews than shown.
+    pub upcoming_more: bool,
+    pub past: crate::paging::Paged<MyInterview>,
 }
 
 /// Everything an interviewer needs to prepare.

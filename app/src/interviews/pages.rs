@@ -14,6 +14,7 @@ use crate::components::{
     SelectField, SkillChecks, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
+use crate::paging::{PageNumber, Pager};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -332,7 +333,9 @@ pub fn InterviewPage() -> impl IntoView {
 
 #[component]
 pub fn MyInterviewsPage() -> impl IntoView {
-    let data = Resource::new(|| (), |()| get_my_interviews());
+    let query = use_query_map();
+    let page = move || PageNumber::parse(query.read().get("past").as_deref());
+    let data = Resource::new(page, get_my_interviews);
     view! {
         <Title text="My interviews · Hireloop" />
         <section class="page">
@@ -344,8 +347,12 @@ pub fn MyInterviewsPage() -> impl IntoView {
                         <p class="hint">{format!("Times are in your time zone, {}.", d.timezone)}</p>
                         <h2>"Upcoming"</h2>
                         <MyInterviewTable rows=d.upcoming caption="Upcoming interviews" />
-                        <h2>"Past"</h2>
-                        <MyInterviewTable rows=d.past caption="Past interviews" />
+                        {d.upcoming_more.then(|| view! {
+                            <p class="hint">"Only the next 50 are listed; later ones appear as these take place."</p>
+                        })}
+                        <h2 id="past">"Past"</h2>
+                        <MyInterviewTable rows=d.past.items caption="Past interviews" />
+                        <Pager page=d.past.page more=d.past.more label="Past interviews" key="past" previous="Newer" next="Older" />
                     }
                 },
             )}

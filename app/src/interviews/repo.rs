@@ -251,22 +251,51 @@ pub struct MyInterviewRow {
     pub status: InterviewStatus,
 }
 
-/// The user's own interviews (never one of an internal candidate they manage).
+const MINE: &str = "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title, \
+     c.name AS candidate_name, o.title AS opening_title, i.starts_at, i.ends_at, i.location, \
+     i.status FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
+     JOIN applications a ON a.id = i.application_id JOIN candidates c ON c.id = a.candidate_id \
+     JOIN openings o ON o.id = a.opening_id \
+     WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1)";
+
+/// The user's own interviews that have not ended, soonest first (never one of an internal
+/// candidate they manage); cancelled ones only when `with_cancelled`.
 #[tracing::instrument(skip(db))]
-pub async fn of_interviewer<'c>(
+pub async fn upcoming_of_interviewer<'c>(
     db: impl AnyExecutor<'c>,
     user_id: i64,
+    now: i64,
+    with_cancelled: bool,
+    limit: i64,
 ) -> sqlx::Result<Vec<MyInterviewRow>> {
-    sqlx::query_as(
-        "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title, c.name AS candidate_name, \
-         o.title AS opening_title, i.starts_at, i.ends_at, i.location, i.status \
-         FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
-         JOIN applications a ON a.id = i.application_id JOIN candidates c ON c.id = a.candidate_id \
-         JOIN openings o ON o.id = a.opening_id \
-         WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1) \
-         ORDER BY i.starts_at, i.id",
-    )
+    sqlx::query_as(&format!(
+        "{MINE} AND i.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
+         ORDER BY i.starts_at, i.id LIMIT $4"
+    ))
     .bind(user_id)
+    .bind(now)
+    .bind(with_cancelled)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The user's own interviews that have ended, newest first, a page at a time.
+#[tracing::instrument(skip(db))]
+pub async fn past_of_interviewer<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+    now: i64,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<MyInterviewRow>> {
+    sqlx::query_as(&format!(
+        "{MINE} AND i.ends_at <= $2 ORDER BY i.starts_at DESC, i.id DESC LIMIT $3 OFFSET $4"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }
@@ -277,21 +306,26 @@ pub struct SkillOfAssignment {
     pub name: String,
 }
 
-/// The skill areas of every assignment of `user_id`.
+/// The skill areas of the assignments `ids`.
 #[tracing::instrument(skip(db))]
-pub async fn skills_of_interviewer<'c>(
+pub async fn skills_of_assignments<'c>(
     db: impl AnyExecutor<'c>,
-    user_id: i64,
+    ids: &[i64],
 ) -> sqlx::Result<Vec<SkillOfAssignment>> {
-    sqlx::query_as(
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "SELECT asa.assignment_id, s.name FROM assignment_skill_areas asa \
-         JOIN skill_areas s ON s.id = asa.skill_area_id \
-         JOIN interview_assignments ia ON ia.id = asa.assignment_id WHERE ia.user_id = $1 \
+         JOIN skill_areas s ON s.id = asa.skill_area_id WHERE asa.assignment_id IN ({}) \
          ORDER BY lower(s.name)",
-    )
-    .bind(user_id)
-    .fetch_all(db)
-    .await
+        crate::db::placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(db).await
 }
 
 #[derive(Debug, Clone, FromRow)]
@@ -333,20 +367,25 @@ pub struct InterviewerName {
     pub name: String,
 }
 
-/// Interviewer names of an opening's scheduled interviews.
+/// Interviewer names of the interviews `ids`.
 #[tracing::instrument(skip(db))]
-pub async fn interviewer_names_for_opening<'c>(
+pub async fn interviewer_names<'c>(
     db: impl AnyExecutor<'c>,
-    opening_id: i64,
+    ids: &[i64],
 ) -> sqlx::Result<Vec<InterviewerName>> {
-    sqlx::query_as(
-        "SELECT ia.interview_id, u.name FROM interview_assignments ia JOIN users u ON u.id = ia.user_id \
-         JOIN interviews i ON i.id = ia.interview_id JOIN applications a ON a.id = i.application_id \
-         WHERE a.opening_id = $1 AND i.status = 'scheduled' ORDER BY u.name",
-    )
-    .bind(opening_id)
-    .fetch_all(db)
-    .await
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT ia.interview_id, u.name FROM interview_assignments ia \
+         JOIN users u ON u.id = ia.user_id WHERE ia.interview_id IN ({}) ORDER BY u.name",
+        crate::db::placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(db).await
 }
 
 /// An assignment in the current-stage loop of an active application of an opening.

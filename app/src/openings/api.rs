@@ -17,14 +17,21 @@ use {
     crate::state::app_state,
 };
 
-/// Openings the user manages (every opening for admins), and whether they may open one.
+/// Openings per page of the list.
+pub const OPENINGS_PAGE_SIZE: usize = 50;
+
+/// A page of the openings the user manages (every opening for admins), and whether they
+/// may open one.
 #[server(endpoint = "list_openings")]
-pub async fn list_openings() -> Result<(Vec<OpeningSummary>, bool), AppError> {
-    endpoint::run(async {
+pub async fn list_openings(
+    #[server(default)] page: crate::paging::PageNumber,
+) -> Result<(crate::paging::Paged<OpeningSummary>, bool), AppError> {
+    endpoint::run(async move {
         let user = require_user().await?;
         let db = app_state()?.db;
         let can_create = access::require_planner(&db, user.clone()).await.is_ok();
-        let openings = service::list(&db, &access::myself(user)).await?;
+        let openings =
+            service::list(&db, &access::myself(user), false, page, OPENINGS_PAGE_SIZE).await?;
         Ok((openings, can_create))
     })
     .await
@@ -168,11 +175,14 @@ pub async fn copy_plan(opening_id: i64, input: CopyPlanInput) -> Result<(), AppE
 
 /// The audit log of one opening (its hiring manager and admins).
 #[server(endpoint = "opening_audit")]
-pub async fn opening_audit(opening_id: i64) -> Result<Vec<AuditEntryView>, AppError> {
+pub async fn opening_audit(
+    opening_id: i64,
+    #[server(default)] page: crate::paging::PageNumber,
+) -> Result<crate::paging::Paged<AuditEntryView>, AppError> {
     endpoint::run(async move {
         let db = app_state()?.db;
         let scope = access::require_opening_manager(&db, require_user().await?, opening_id).await?;
-        crate::audit::service::for_opening(&db, &scope).await
+        crate::audit::service::for_opening(&db, &scope, page).await
     })
     .await
 }

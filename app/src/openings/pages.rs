@@ -8,19 +8,25 @@ use crate::components::{
     SelectField, SkillChecks, TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
+use crate::paging::{PageNumber, Paged, Pager};
 use crate::skills;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OpeningsPage() -> impl IntoView {
-    let openings = Resource::new(|| (), |()| list_openings());
+    let query = use_query_map();
+    let page = move || PageNumber::parse(query.read().get("page").as_deref());
+    let openings = Resource::new(page, list_openings);
     view! {
         <Title text="Openings · Hireloop" />
         <section class="page">
             {loaded(
                 openings,
-                |(openings, can_create): (Vec<OpeningSummary>, bool)| {
+                |(openings, can_create): (Paged<OpeningSummary>, bool)| {
+                    let (page, more) = (openings.page, openings.more);
+                    let openings = openings.items;
                     view! {
                         <header class="page-header">
                             <h1>"Openings"</h1>
@@ -32,7 +38,11 @@ pub fn OpeningsPage() -> impl IntoView {
                             }
                                 .into_any()
                         } else {
-                            view! { <OpeningsTable openings /> }.into_any()
+                            view! {
+                                <OpeningsTable openings />
+                                <Pager page more label="Openings" />
+                            }
+                                .into_any()
                         }}
                     }
                 },

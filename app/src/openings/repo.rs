@@ -48,7 +48,11 @@ pub async fn list_for<'c>(
     db: impl AnyExecutor<'c>,
     viewer: i64,
     is_admin: bool,
+    current_only: bool,
+    limit: i64,
+    offset: i64,
 ) -> sqlx::Result<Vec<OpeningListRow>> {
+    // The count is computed for the rows of the page only (it is not part of the order).
     sqlx::query_as(
         "SELECT o.id, o.title, o.team, o.level, o.location, o.status, u.name AS hiring_manager, \
          (SELECT COUNT(*) FROM applications a JOIN candidates c ON c.id = a.candidate_id \
@@ -56,12 +60,15 @@ pub async fn list_for<'c>(
           AND ($2 = TRUE OR NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1))) \
           AS active_candidates \
          FROM openings o JOIN users u ON u.id = o.hiring_manager_id \
-         WHERE $2 = TRUE OR o.hiring_manager_id = $1 \
+         WHERE ($2 = TRUE OR o.hiring_manager_id = $1) AND ($3 = FALSE OR o.status <> 'closed') \
          ORDER BY CASE o.status WHEN 'open' THEN 0 WHEN 'draft' THEN 1 WHEN 'on_hold' THEN 2 ELSE 3 END, \
-         o.title, o.id",
+         o.title, o.id LIMIT $4 OFFSET $5",
     )
     .bind(viewer)
     .bind(is_admin)
+    .bind(current_only)
+    .bind(limit)
+    .bind(offset)
     .fetch_all(db)
     .await
 }

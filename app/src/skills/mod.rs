@@ -23,9 +23,49 @@ pub struct SkillArea {
     pub id: i64,
     pub name: String,
     pub archived: bool,
-    /// How many openings, templates and interview assignments refer to it — for admins only:
-    /// the count includes interviews of candidacies others may not know about.
-    pub uses: Option<i64>,
+    /// What refers to it — for admins only: it counts interviews of candidacies others may
+    /// not know about.
+    pub uses: Option<SkillUse>,
+}
+
+/// What refers to a skill area: openings requiring it, interviews in plans covering it, and
+/// whether any interviewer was ever assigned it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkillUse {
+    pub openings: i64,
+    pub plan_interviews: i64,
+    pub interviewed: bool,
+}
+
+impl SkillUse {
+    pub fn in_use(&self) -> bool {
+        self.openings > 0 || self.plan_interviews > 0 || self.interviewed
+    }
+
+    /// "3 openings, 5 plan interviews, used in interviews", or "Not in use".
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        let count =
+            |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        if self.openings > 0 {
+            parts.push(count(self.openings, "opening", "openings"));
+        }
+        if self.plan_interviews > 0 {
+            parts.push(count(
+                self.plan_interviews,
+                "plan interview",
+                "plan interviews",
+            ));
+        }
+        if self.interviewed {
+            parts.push("used in interviews".to_owned());
+        }
+        if parts.is_empty() {
+            "Not in use".to_owned()
+        } else {
+            parts.join(", ")
+        }
+    }
 }
 
 impl SkillArea {

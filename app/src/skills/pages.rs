@@ -90,7 +90,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                                         </ActionForm>
                                                         {area.archived.then(|| view! { <span class="badge badge-muted">"Archived"</span> })}
                                                     </td>
-                                                    <td>{area.uses.unwrap_or_default()}</td>
+                                                    <td>{area.uses.map(|u| u.describe()).unwrap_or_default()}</td>
                                                     <td>
                                                         <ActionForm action=archive attr:class="inline-form">
                                                             <input type="hidden" name="id" value=id />
@@ -99,7 +99,7 @@ pub fn SkillAreasPage() -> impl IntoView {
                                                                 {archive_label}
                                                             </button>
                                                         </ActionForm>
-                                                        {(area.uses == Some(0))
+                                                        {area.uses.is_some_and(|u| !u.in_use())
                                                             .then(|| {
                                                                 view! {
                                                                     <ActionForm action=delete attr:class="inline-form">

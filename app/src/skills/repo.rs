@@ -11,22 +11,28 @@ pub struct SkillAreaRow {
     pub archived: bool,
 }
 
-/// A skill area with how many openings, templates and assignments refer to it.
+/// A skill area with what refers to it.
 #[derive(Debug, Clone, FromRow)]
 pub struct SkillAreaUse {
     pub id: i64,
     pub name: String,
     #[sqlx(try_from = "crate::db::Flag")]
     pub archived: bool,
-    pub uses: i64,
+    pub openings: i64,
+    pub plan_interviews: i64,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub interviewed: bool,
 }
 
 const SELECT: &str = "SELECT s.id, s.name, s.archived FROM skill_areas s";
 
+// Openings and plan interviews are counted (bounded by the plans); interview assignments,
+// which grow with every interview ever held, are only checked for existence. Each part is
+// an index lookup on the skill area.
 const SELECT_USES: &str = "SELECT s.id, s.name, s.archived, \
-     (SELECT COUNT(*) FROM opening_skill_areas o WHERE o.skill_area_id = s.id) \
-     + (SELECT COUNT(*) FROM template_skill_areas t WHERE t.skill_area_id = s.id) \
-     + (SELECT COUNT(*) FROM assignment_skill_areas a WHERE a.skill_area_id = s.id) AS uses \
+     (SELECT COUNT(*) FROM opening_skill_areas o WHERE o.skill_area_id = s.id) AS openings, \
+     (SELECT COUNT(*) FROM template_skill_areas t WHERE t.skill_area_id = s.id) AS plan_interviews, \
+     EXISTS (SELECT 1 FROM assignment_skill_areas a WHERE a.skill_area_id = s.id) AS interviewed \
      FROM skill_areas s";
 
 #[tracing::instrument(skip(db))]

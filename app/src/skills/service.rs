@@ -1,7 +1,7 @@
 //! The rules for skill areas.
 
 use super::repo;
-use super::{SkillArea, SkillAreaInput, SkillRef};
+use super::{SkillArea, SkillAreaInput, SkillRef, SkillUse};
 use crate::access::{Admin, Planner, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, unique_or, Db};
@@ -36,7 +36,11 @@ pub async fn list(db: &Db, planner: &Planner) -> AppResult<Vec<SkillArea>> {
             id: row.id,
             name: row.name,
             archived: row.archived,
-            uses: Some(row.uses),
+            uses: Some(SkillUse {
+                openings: row.openings,
+                plan_interviews: row.plan_interviews,
+                interviewed: row.interviewed,
+            }),
         })
         .collect())
 }
@@ -187,10 +191,16 @@ pub async fn delete(db: &Db, admin: &Admin, id: i64, now: i64) -> AppResult<()> 
         .await
         .context("loading the skill area")?
         .ok_or(AppError::NotFound)?;
-    if before.uses > 0 {
+    let uses = SkillUse {
+        openings: before.openings,
+        plan_interviews: before.plan_interviews,
+        interviewed: before.interviewed,
+    };
+    if uses.in_use() {
         return Err(AppError::Conflict(format!(
-            "{} is in use ({} references) and cannot be deleted. Archive it instead.",
-            before.name, before.uses
+            "{} is in use ({}) and cannot be deleted. Archive it instead.",
+            before.name,
+            uses.describe()
         )));
     }
     repo::delete(&mut *tx, id).await.context("deleting")?;

@@ -16,7 +16,6 @@ pub enum Value {
     Blob(Vec<u8>),
     NullInt,
     NullText,
-    NullBlob,
 }
 
 impl From<i64> for Value {
@@ -61,6 +60,7 @@ pub struct Table {
     columns: &'static [&'static str],
     rows: Vec<Vec<Value>>,
     written: u64,
+    max_rows: usize,
 }
 
 /// Both engines accept far more parameters per statement; this keeps statements small.
@@ -73,11 +73,19 @@ impl Table {
             columns,
             rows: Vec::new(),
             written: 0,
+            max_rows: usize::MAX,
         }
     }
 
+    /// At most `rows` rows per statement (for rows carrying large values).
+    #[must_use]
+    pub fn batch(mut self, rows: usize) -> Self {
+        self.max_rows = rows.max(1);
+        self
+    }
+
     fn batch_rows(&self) -> usize {
-        (MAX_PARAMETERS / self.columns.len()).max(1)
+        (MAX_PARAMETERS / self.columns.len()).clamp(1, self.max_rows)
     }
 
     /// Queues a row, writing a batch when one is full.
@@ -142,7 +150,6 @@ fn bind<'q>(
         Value::Blob(v) => query.bind(v),
         Value::NullInt => query.bind(None::<i64>),
         Value::NullText => query.bind(None::<String>),
-        Value::NullBlob => query.bind(None::<Vec<u8>>),
     }
 }
 

@@ -845,7 +845,6 @@ impl Loader {
                 "source",
                 "links",
                 "resume_text",
-                "resume_pdf",
                 "resume_pdf_name",
                 "resume_pdf_size",
                 "is_internal",
@@ -858,6 +857,7 @@ impl Loader {
                 "updated_at",
             ],
         );
+        let mut files = Vec::new();
         for n in 0..self.volume.candidates {
             let id = take(&mut self.ids.candidate);
             let name = self.person_name();
@@ -890,7 +890,6 @@ impl Loader {
                         source.into(),
                         format!("https://example.net/{slug}").into(),
                         resume.into(),
-                        pdf.map_or(Value::NullBlob, Value::Blob),
                         pdf_size.map(|_| format!("{slug}-resume.pdf")).into(),
                         pdf_size.into(),
                         internal.into(),
@@ -919,7 +918,15 @@ impl Loader {
                 Some(json!({ "name": name, "source": source })),
             )
             .await?;
+            if let Some(pdf) = pdf {
+                files.push((id, pdf));
+            }
             self.candidates.push(Candidate { id, name, manager });
+        }
+        table.finish(conn).await?;
+        let mut table = Table::new("resume_files", &["candidate_id", "content"]).batch(20);
+        for (id, pdf) in files {
+            table.push(conn, vec![id.into(), Value::Blob(pdf)]).await?;
         }
         table.finish(conn).await?;
         Ok(())

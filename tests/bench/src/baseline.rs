@@ -109,5 +109,7 @@ pub async fn serve(database_url: &str, port: u16, user_id: i64) -> anyhow::Resul
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, app).await.context("serving the baseline")
+    axum::serve(listener, app)
+        .await
+        .context("serving the baseline")
 }

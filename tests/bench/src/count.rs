@@ -168,7 +168,11 @@ pub async fn cross_instance_checks(
     let shared = landed == "/my-interviews" && body.contains("Ivan Petrov");
     seen.push(format!(
         "Sessions: signed in on instance A, My interviews on instance B: {}.",
-        if shared { "served (shared session store)" } else { "NOT served" }
+        if shared {
+            "served (shared session store)"
+        } else {
+            "NOT served"
+        }
     ));
     let logout = <app::auth::api::Logout as leptos::server_fn::ServerFn>::PATH;
     on_b.post(&ivan, logout, String::new()).await?;

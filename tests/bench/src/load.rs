@@ -2,7 +2,7 @@
 //! make writes) as fast as the server answers, for a fixed time. Each request is timed
 //! from sending to the last byte of the body.
 
-use crate::pages::{Targets, WriterState, Write, PASSWORD, WRITES};
+use crate::pages::{Targets, Write, WriterState, PASSWORD, WRITES};
 use goose::config::GooseConfiguration;
 use goose::goose::{GooseUser, Scenario, Transaction, TransactionFunction};
 use goose::metrics::GooseMetrics;
@@ -89,7 +89,9 @@ async fn sign_in(user: &mut GooseUser, email: &'static str) -> TransactionResult
     let path = <app::auth::api::Login as leptos::server_fn::ServerFn>::PATH;
     let (status, text) = post(user, path, body).await?;
     if status != 200 {
-        return Err(custom_error(format!("signing in as {email}: {status} {text}")));
+        return Err(custom_error(format!(
+            "signing in as {email}: {status} {text}"
+        )));
     }
     Ok(())
 }
@@ -146,8 +148,15 @@ async fn make_write(user: &mut GooseUser, targets: &Targets, write: &Write) -> T
         Ok((status, text)) => (false, status, Some(format!("{status}: {text}"))),
         Err(e) => (false, 0, Some(e.to_string())),
     };
-    user.record_custom_request_duration("WRITE", write.name, elapsed, ok, Some(status), error.as_deref())
-        .await
+    user.record_custom_request_duration(
+        "WRITE",
+        write.name,
+        elapsed,
+        ok,
+        Some(status),
+        error.as_deref(),
+    )
+    .await
 }
 
 fn configuration(load: Load) -> GooseConfiguration {
@@ -259,7 +268,12 @@ pub async fn writes(
     let metrics = run(load, scenarios).await?;
     Ok(WRITES
         .iter()
-        .map(|w| (w.name, measured(&metrics, &format!("WRITE {}", w.name), load.seconds)))
+        .map(|w| {
+            (
+                w.name,
+                measured(&metrics, &format!("WRITE {}", w.name), load.seconds),
+            )
+        })
         .collect())
 }
 

@@ -22,7 +22,10 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "hireloop-bench", about = "Hireloop under load, beside a bare baseline")]
+#[command(
+    name = "hireloop-bench",
+    about = "Hireloop under load, beside a bare baseline"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -60,6 +63,9 @@ struct RunArgs {
     /// Also measure the heaviest pages at these other scales (SQLite).
     #[arg(long, value_delimiter = ',', default_value = "0.1,5")]
     growth: Vec<f64>,
+    /// Skip the other scales.
+    #[arg(long)]
+    no_growth: bool,
     /// Only pages whose name contains this text.
     #[arg(long)]
     only: Option<String>,
@@ -87,7 +93,9 @@ async fn main() {
 }
 
 fn selected(args: &RunArgs, name: &str) -> bool {
-    args.only.as_ref().is_none_or(|only| name.contains(only.as_str()))
+    args.only
+        .as_ref()
+        .is_none_or(|only| name.contains(only.as_str()))
 }
 
 /// What one engine's run produced, for the later sections.
@@ -134,7 +142,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         }
     }
     if let Some(run) = sqlite_run {
-        if !args.growth.is_empty() {
+        if !args.growth.is_empty() && !args.no_growth {
             growth(&args, &run, load, &mut out).await?;
         }
     }
@@ -167,7 +175,11 @@ async fn connect(url: &str) -> anyhow::Result<sqlx::AnyPool> {
 }
 
 /// Seeds and finds the records to load.
-async fn prepare(engine: Engine, scale: f64, out: &mut String) -> anyhow::Result<(String, Arc<Targets>)> {
+async fn prepare(
+    engine: Engine,
+    scale: f64,
+    out: &mut String,
+) -> anyhow::Result<(String, Arc<Targets>)> {
     let url = servers::new_database(engine, &format!("scale-{scale}")).await?;
     eprintln!("Seeding {} at scale {scale} ...", engine.label());
     let seconds = servers::seed(&url, scale)?;
@@ -212,7 +224,14 @@ async fn count_all(
 
 async fn measure_baseline(url: &str, targets: &Targets, load: Load) -> anyhow::Result<Measured> {
     let baseline = Baseline::start(url, targets.ivan).await?;
-    let measured = load::read(load, &[baseline.url()], ANONYMOUS, "/my-interviews", "Baseline").await?;
+    let measured = load::read(
+        load,
+        &[baseline.url()],
+        ANONYMOUS,
+        "/my-interviews",
+        "Baseline",
+    )
+    .await?;
     baseline.stop();
     load::settle().await;
     Ok(measured)
@@ -274,7 +293,12 @@ async fn engine_run(
         errors: before.errors,
     };
     out.push_str(&report::table(
-        &format!("{}, scale {}, {} clients", engine.label(), args.scale, load.clients),
+        &format!(
+            "{}, scale {}, {} clients",
+            engine.label(),
+            args.scale,
+            load.clients
+        ),
         &baseline,
         &lines,
     ));
@@ -288,7 +312,12 @@ async fn engine_run(
 
 /// Two server instances on one PostgreSQL: throughput against one instance, and the
 /// things that must hold across instances.
-async fn two_instances(args: &RunArgs, one: &EngineRun, load: Load, out: &mut String) -> anyhow::Result<()> {
+async fn two_instances(
+    args: &RunArgs,
+    one: &EngineRun,
+    load: Load,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let a = Server::start("a", &one.database_url, false).await?;
     let b = Server::start("b", &one.database_url, false).await?;
     let hosts = [a.url(), b.url()];
@@ -299,10 +328,20 @@ async fn two_instances(args: &RunArgs, one: &EngineRun, load: Load, out: &mut St
          machine both instances and the load generator share the same cores).\n",
         load.clients
     );
-    let _ = writeln!(out, "| Page or write | one instance req/s | two instances req/s | two: p99 ms | failures |");
+    let _ = writeln!(
+        out,
+        "| Page or write | one instance req/s | two instances req/s | two: p99 ms | failures |"
+    );
     let _ = writeln!(out, "|---|---:|---:|---:|---:|");
-    let chosen = ["My interviews (busiest interviewer)", "Board (800 applications)", "Application"];
-    for page in PAGES.iter().filter(|p| chosen.contains(&p.name) && selected(args, p.name)) {
+    let chosen = [
+        "My interviews (busiest interviewer)",
+        "Board (800 applications)",
+        "Application",
+    ];
+    for page in PAGES
+        .iter()
+        .filter(|p| chosen.contains(&p.name) && selected(args, p.name))
+    {
         eprintln!("Two instances: {} ...", page.name);
         let path = (page.path)(&one.targets);
         let two = load::read(load, &hosts, page.user, &path, page.name).await?;
@@ -345,7 +384,12 @@ async fn two_instances(args: &RunArgs, one: &EngineRun, load: Load, out: &mut St
 }
 
 /// The heaviest pages (by p99 at the main scale) at other scales: how cost grows with data.
-async fn growth(args: &RunArgs, main: &EngineRun, load: Load, out: &mut String) -> anyhow::Result<()> {
+async fn growth(
+    args: &RunArgs,
+    main: &EngineRun,
+    load: Load,
+    out: &mut String,
+) -> anyhow::Result<()> {
     let mut reads: Vec<&Line> = main.lines.iter().filter(|l| !l.is_write).collect();
     reads.sort_by(|x, y| y.measured.p99_ms.total_cmp(&x.measured.p99_ms));
     let heaviest: Vec<String> = reads.iter().take(3).map(|l| l.name.clone()).collect();
@@ -355,7 +399,12 @@ async fn growth(args: &RunArgs, main: &EngineRun, load: Load, out: &mut String) 
     };
     let mut rows: Vec<(f64, String, Measured, Counted)> = Vec::new();
     for line in main.lines.iter().filter(|l| heaviest.contains(&l.name)) {
-        rows.push((args.scale, line.name.clone(), line.measured.clone(), line.counted));
+        rows.push((
+            args.scale,
+            line.name.clone(),
+            line.measured.clone(),
+            line.counted,
+        ));
     }
     for &scale in &args.growth {
         let mut notes = String::new();
@@ -363,7 +412,10 @@ async fn growth(args: &RunArgs, main: &EngineRun, load: Load, out: &mut String) 
         let server = Server::start("count", &url, true).await?;
         let counter = Counter::new(&server.url())?;
         let mut counted = Vec::new();
-        for page in PAGES.iter().filter(|p| heaviest.iter().any(|h| h == p.name)) {
+        for page in PAGES
+            .iter()
+            .filter(|p| heaviest.iter().any(|h| h == p.name))
+        {
             counted.push((page, counter.page(page, &targets).await?));
         }
         server.stop();
@@ -395,6 +447,10 @@ async fn growth(args: &RunArgs, main: &EngineRun, load: Load, out: &mut String) 
             c.bytes as f64 / 1000.0
         );
     }
-    let _ = writeln!(out, "\n(Baseline at scale {}: {:.0} req/s.)\n", args.scale, main.baseline.per_second);
+    let _ = writeln!(
+        out,
+        "\n(Baseline at scale {}: {:.0} req/s.)\n",
+        args.scale, main.baseline.per_second
+    );
     Ok(())
 }

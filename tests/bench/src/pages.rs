@@ -33,12 +33,22 @@ pub const PAGES: &[Page] = &[
     page("Sign-in page", ANONYMOUS, |_| "/login".into()),
     page("Dashboard (interviewer)", IVAN, |_| "/".into()),
     page("Dashboard (admin)", ADA, |_| "/".into()),
-    page("My interviews (busiest interviewer)", IVAN, |_| "/my-interviews".into()),
+    page("My interviews (busiest interviewer)", IVAN, |_| {
+        "/my-interviews".into()
+    }),
     page("Openings (admin: all)", ADA, |_| "/openings".into()),
-    page("Board (800 applications)", HANNAH, |t| format!("/openings/{}", t.busy_opening)),
-    page("Application", HANNAH, |t| format!("/applications/{}", t.application)),
-    page("Schedule form", HANNAH, |t| format!("/applications/{}/schedule", t.application)),
-    page("Interview kit", IVAN, |t| format!("/interviews/{}/kit", t.kit_interview)),
+    page("Board (800 applications)", HANNAH, |t| {
+        format!("/openings/{}", t.busy_opening)
+    }),
+    page("Application", HANNAH, |t| {
+        format!("/applications/{}", t.application)
+    }),
+    page("Schedule form", HANNAH, |t| {
+        format!("/applications/{}/schedule", t.application)
+    }),
+    page("Interview kit", IVAN, |t| {
+        format!("/interviews/{}/kit", t.kit_interview)
+    }),
     page("Candidates (admin: all)", ADA, |_| "/candidates".into()),
     page("Admin: skill areas", ADA, |_| "/admin/skill-areas".into()),
     page("Admin: audit log", ADA, |_| "/admin/audit".into()),
@@ -259,8 +269,7 @@ fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
 fn schedule_interview(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
     let application = *own(&t.schedulable, state, MAX_WRITERS)?;
     let interviewer = t.interviewers[state.rng.gen_range(0..t.interviewers.len())];
-    let day = chrono::Utc::now().date_naive()
-        + chrono::Days::new(state.rng.gen_range(30..400));
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(state.rng.gen_range(30..400));
     let start_minutes = state.rng.gen_range(32..64) * 15;
     let end_minutes = start_minutes + 45;
     let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);

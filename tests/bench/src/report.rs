@@ -75,7 +75,12 @@ pub fn table(title: &str, baseline: &Measured, lines: &[Line]) -> String {
     }
     let errors: Vec<String> = lines
         .iter()
-        .flat_map(|l| l.measured.errors.iter().map(move |e| format!("{}: {e}", l.name)))
+        .flat_map(|l| {
+            l.measured
+                .errors
+                .iter()
+                .map(move |e| format!("{}: {e}", l.name))
+        })
         .collect();
     if !errors.is_empty() {
         let _ = writeln!(out, "\nFailures seen:\n");
@@ -95,7 +100,11 @@ pub fn write_into(file: &std::path::Path, results: &str) -> anyhow::Result<()> {
     let block = format!("{START}\n{results}{END}");
     let updated = match (current.find(START), current.find(END)) {
         (Some(start), Some(end)) if end > start => {
-            format!("{}{block}{}", &current[..start], &current[end + END.len()..])
+            format!(
+                "{}{block}{}",
+                &current[..start],
+                &current[end + END.len()..]
+            )
         }
         _ => format!("{current}\n{block}\n"),
     };

@@ -94,7 +94,11 @@ impl Server {
     }
 
     /// Starts the release server on `database_url` and waits for `/health`.
-    pub async fn start(name: &str, database_url: &str, count_queries: bool) -> anyhow::Result<Self> {
+    pub async fn start(
+        name: &str,
+        database_url: &str,
+        count_queries: bool,
+    ) -> anyhow::Result<Self> {
         let port = free_port()?;
         let log = hireloop_tests::scratch::dir().join(format!("bench-{name}-{port}.log"));
         let child = Command::new(release_binary()?)
@@ -149,7 +153,13 @@ pub fn peak_rss_mb(pid: u32) -> f64 {
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmHWM:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .and_then(|rest| {
+            rest.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 

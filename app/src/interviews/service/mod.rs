@@ -9,6 +9,6 @@ pub mod views;
 
 pub use scheduling::{cancel, reschedule, schedule};
 pub use views::{
-    application_loop, detail, kit, loop_warnings, my_interviews, schedule_form,
+    application_loop, detail, kit, loop_warnings, my_interviews, next_interviews, schedule_form,
     upcoming_for_opening,
 };

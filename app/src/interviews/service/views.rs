@@ -15,6 +15,7 @@ use crate::candidates::service as candidates;
 use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::openings::{service as openings, Stage};
+use crate::paging::{PageNumber, Paged};
 use crate::skills::{service as skills, SkillRef};
 use crate::time;
 use crate::users::service as users;
@@ -174,35 +175,36 @@ pub async fn loop_warnings(
     Ok(out)
 }
 
-/// The scheduled interviews of an opening that have not ended, without hidden candidacies.
+/// The scheduled interviews of an opening that have not ended (the next 50), without
+/// hidden candidacies.
 pub async fn upcoming_for_opening(
     db: &Db,
     scope: &OpeningScope,
     now: i64,
 ) -> AppResult<Vec<UpcomingInterview>> {
     let tz = scope.timezone();
+    let rows = repo::upcoming_for_opening(db, scope.opening_id(), scope.hidden_from(), now)
+        .await
+        .context("loading upcoming interviews")?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.interview_id).collect();
     let mut names: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for row in repo::interviewer_names_for_opening(db, scope.opening_id())
+    for row in repo::interviewer_names(db, &ids)
         .await
         .context("loading interviewers")?
     {
         names.entry(row.interview_id).or_default().push(row.name);
     }
-    Ok(
-        repo::upcoming_for_opening(db, scope.opening_id(), scope.hidden_from(), now)
-            .await
-            .context("loading upcoming interviews")?
-            .into_iter()
-            .map(|r| UpcomingInterview {
-                interview_id: r.interview_id,
-                application_id: r.application_id,
-                candidate_name: r.candidate_name,
-                title: r.title,
-                when: time::range(r.starts_at, r.ends_at, tz),
-                interviewers: names.remove(&r.interview_id).unwrap_or_default(),
-            })
-            .collect(),
-    )
+    Ok(rows
+        .into_iter()
+        .map(|r| UpcomingInterview {
+            interview_id: r.interview_id,
+            application_id: r.application_id,
+            candidate_name: r.candidate_name,
+            title: r.title,
+            when: time::range(r.starts_at, r.ends_at, tz),
+            interviewers: names.remove(&r.interview_id).unwrap_or_default(),
+        })
+        .collect())
 }
 
 /// What the scheduling form needs, prefilled from `template_id` when given, with `rows`
@@ -285,23 +287,24 @@ pub async fn detail(db: &Db, scope: &InterviewScope) -> AppResult<InterviewDetai
     })
 }
 
-/// The user's interviews in their own time zone: upcoming first, then past.
-pub async fn my_interviews(db: &Db, me: &Myself, now: i64) -> AppResult<MyInterviews> {
-    let user = me.user();
-    let tz = me.timezone();
-    let rows = repo::of_interviewer(db, user.id)
-        .await
-        .context("loading your interviews")?;
+/// How many upcoming interviews "My interviews" lists (more are rare: say so).
+pub const UPCOMING_SHOWN: usize = 50;
+/// Past interviews per page.
+pub const PAST_PAGE_SIZE: usize = 25;
+
+/// Rows as the viewer reads them, with the skill areas of each assignment.
+async fn mine(db: &Db, rows: Vec<repo::MyInterviewRow>, tz: Tz) -> AppResult<Vec<MyInterview>> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.assignment_id).collect();
     let mut skills: BTreeMap<i64, Vec<String>> = BTreeMap::new();
-    for row in repo::skills_of_interviewer(db, user.id)
+    for row in repo::skills_of_assignments(db, &ids)
         .await
         .context("loading your skill areas")?
     {
         skills.entry(row.assignment_id).or_default().push(row.name);
     }
-    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
-    for row in rows {
-        let item = MyInterview {
+    Ok(rows
+        .into_iter()
+        .map(|row| MyInterview {
             interview_id: row.interview_id,
             title: row.title,
             candidate_name: row.candidate_name,
@@ -310,18 +313,71 @@ pub async fn my_interviews(db: &Db, me: &Myself, now: i64) -> AppResult<MyInterv
             location: row.location,
             my_skills: skills.remove(&row.assignment_id).unwrap_or_default(),
             cancelled: row.status == InterviewStatus::Cancelled,
-        };
-        if row.ends_at > now {
-            upcoming.push(item);
-        } else {
-            past.push(item);
-        }
-    }
-    past.reverse();
+        })
+        .collect())
+}
+
+/// The user's next `limit` scheduled (not cancelled) interviews, for the dashboard.
+pub async fn next_interviews(
+    db: &Db,
+    me: &Myself,
+    now: i64,
+    limit: usize,
+) -> AppResult<Vec<MyInterview>> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = repo::upcoming_of_interviewer(db, me.user().id, now, false, limit)
+        .await
+        .context("loading your interviews")?;
+    mine(db, rows, me.timezone()).await
+}
+
+/// The user's interviews in their own time zone: the upcoming ones, then a page of the past.
+pub async fn my_interviews(
+    db: &Db,
+    me: &Myself,
+    now: i64,
+    past_page: PageNumber,
+) -> AppResult<MyInterviews> {
+    let user = me.user();
+    let tz = me.timezone();
+    let upcoming = repo::upcoming_of_interviewer(
+        db,
+        user.id,
+        now,
+        true,
+        i64::try_from(UPCOMING_SHOWN + 1).unwrap_or(i64::MAX),
+    )
+    .await
+    .context("loading your interviews")?;
+    let past = repo::past_of_interviewer(
+        db,
+        user.id,
+        now,
+        i64::try_from(PAST_PAGE_SIZE + 1).unwrap_or(i64::MAX),
+        past_page.offset(PAST_PAGE_SIZE),
+    )
+    .await
+    .context("loading your interviews")?;
+    let upcoming = Paged::from_rows(upcoming, PageNumber::default(), UPCOMING_SHOWN);
+    let past = Paged::from_rows(past, past_page, PAST_PAGE_SIZE);
+    // One query for the skill areas of both lists.
+    let (upcoming_count, upcoming_more) = (upcoming.items.len(), upcoming.more);
+    let mut all = mine(
+        db,
+        upcoming.items.into_iter().chain(past.items).collect(),
+        tz,
+    )
+    .await?;
+    let past_items = all.split_off(upcoming_count);
     Ok(MyInterviews {
         timezone: user.timezone.clone(),
-        upcoming,
-        past,
+        upcoming: all,
+        upcoming_more,
+        past: Paged {
+            items: past_items,
+            page: past.page,
+            more: past.more,
+        },
     })
 }
 

@@ -10,6 +10,7 @@ use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::markdown;
+use crate::paging::{PageNumber, Paged};
 use crate::skills::{service as skills, SkillRef};
 use crate::users::service as users;
 use crate::values::{parse_text, Name};
@@ -44,25 +45,36 @@ pub fn uncovered(required: &[SkillRef], stages: &[Stage]) -> Vec<SkillRef> {
         .collect()
 }
 
-/// The openings the user manages (every opening for admins).
-pub async fn list(db: &Db, me: &Myself) -> AppResult<Vec<OpeningSummary>> {
+/// A page of the openings the user manages (every opening for admins): open ones first;
+/// `current_only` leaves closed ones out.
+pub async fn list(
+    db: &Db,
+    me: &Myself,
+    current_only: bool,
+    page: PageNumber,
+    size: usize,
+) -> AppResult<Paged<OpeningSummary>> {
     let user = me.user();
-    let rows = repo::list_for(db, user.id, user.is_admin())
-        .await
-        .context("listing openings")?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OpeningSummary {
-            id: r.id,
-            title: r.title,
-            team: r.team,
-            level: r.level,
-            location: r.location,
-            status: r.status,
-            hiring_manager: r.hiring_manager,
-            active_candidates: r.active_candidates,
-        })
-        .collect())
+    let rows = repo::list_for(
+        db,
+        user.id,
+        user.is_admin(),
+        current_only,
+        i64::try_from(size + 1).unwrap_or(i64::MAX),
+        page.offset(size),
+    )
+    .await
+    .context("listing openings")?;
+    Ok(Paged::from_rows(rows, page, size).map(|r| OpeningSummary {
+        id: r.id,
+        title: r.title,
+        team: r.team,
+        level: r.level,
+        location: r.location,
+        status: r.status,
+        hiring_manager: r.hiring_manager,
+        active_candidates: r.active_candidates,
+    }))
 }
 
 /// The stages of an opening with their templates and skill areas.

@@ -1,0 +1,24 @@
+-- Indexes for the foreign keys that queries, stage and template deletes and skill-area
+-- checks follow, and for the audit log's time order; resume PDFs move to their own table.
+
+CREATE INDEX audit_log_time ON audit_log (at, id);
+CREATE INDEX opening_skill_areas_skill ON opening_skill_areas (skill_area_id);
+CREATE INDEX template_skill_areas_skill ON template_skill_areas (skill_area_id);
+CREATE INDEX assignment_skill_areas_skill ON assignment_skill_areas (skill_area_id);
+CREATE INDEX applications_stage ON applications (stage_id);
+CREATE INDEX application_events_from_stage ON application_events (from_stage_id);
+CREATE INDEX application_events_to_stage ON application_events (to_stage_id);
+CREATE INDEX interviews_stage ON interviews (stage_id);
+CREATE INDEX interviews_template ON interviews (template_id);
+-- The candidates list is ordered by name.
+CREATE INDEX candidates_name ON candidates (lower(name), id);
+
+-- A PDF stored in the middle of a candidate's row made every read of the columns after it
+-- walk the PDF's overflow pages. The file's name and size stay with the candidate.
+CREATE TABLE resume_files (
+    candidate_id BIGINT PRIMARY KEY REFERENCES candidates (id) ON DELETE CASCADE,
+    content BYTEA NOT NULL
+);
+INSERT INTO resume_files (candidate_id, content)
+    SELECT id, resume_pdf FROM candidates WHERE resume_pdf IS NOT NULL;
+ALTER TABLE candidates DROP COLUMN resume_pdf;
