@@ -9,7 +9,7 @@ use crate::auth::CurrentUser;
 use crate::candidates::pages::{
     CandidatePage, CandidatesPage, EditCandidatePage, NewCandidatePage,
 };
-use crate::components::{use_reload_on_success, NotFound, UserResource};
+use crate::components::{NotFound, UserResource};
 use crate::dashboard::DashboardPage;
 use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
 use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
@@ -34,7 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -144,7 +144,6 @@ fn Header(user: UserResource) -> impl IntoView {
 #[component]
 fn MainNav(user: CurrentUser) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    use_reload_on_success(logout, |()| "/login".to_owned());
     view! {
         <nav aria-label="Main" class="main-nav">
             <A href="/" exact=true>

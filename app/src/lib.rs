@@ -1,8 +1,9 @@
 //! Hireloop's application: pages, server functions and the domain rules behind them.
 //!
 //! The crate is compiled twice: with `ssr` for the server (rendering, server functions,
-//! services and repositories) and with `hydrate` for the browser bundle that makes the
-//! server-rendered pages interactive.
+//! services and repositories) and with `hydrate` for the browser bundle. Pages are Leptos
+//! islands: rendered on the server, with only the `#[island]` components (and the form
+//! enhancer in `enhance`) compiled into the bundle.
 
 // Optimised builds keep every view's full static type (debug builds erase them), and the
 // board's nesting is deeper than the default limit of 128.
@@ -40,12 +41,19 @@ pub mod state;
 #[cfg(feature = "ssr")]
 pub mod time;
 
-/// Entry point of the browser bundle: attaches the client to the server-rendered page.
+#[cfg(feature = "hydrate")]
+mod enhance;
+
+/// Entry point of the browser bundle. Pages are rendered on the server; Leptos's island
+/// script then hydrates the islands (the interactive parts) itself. Here forms start
+/// posting without page reloads.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    enhance::install();
     // A marker for tests and styles: client code now runs on this page.
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -209,12 +209,40 @@ pub async fn protect(State(guard): State<Guard>, request: Request, next: Next) -
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
+    let enhanced = is_form_post && request.headers().contains_key(ENHANCED_HEADER);
     let mut response = next.run(request).await;
     if is_form_post {
         sign_form_error(&guard, &mut response);
     }
+    if enhanced {
+        response = redirect_as_header(response);
+    }
     add_headers(&guard, &path, &mut response);
     response
+}
+
+/// Sent by the browser bundle when it posts a form itself.
+const ENHANCED_HEADER: &str = "x-hireloop-enhanced";
+/// Where the bundle should go next (instead of a redirect, which `fetch` would follow and
+/// render for nothing).
+const LOCATION_HEADER: &str = "x-hireloop-location";
+
+/// A redirect answering a form posted by the browser bundle becomes `204 No Content` with
+/// the target in a header: the bundle loads it as the next page, or for a form error
+/// fetches it to show the form with its messages in place.
+fn redirect_as_header(response: Response) -> Response {
+    if !response.status().is_redirection() {
+        return response;
+    }
+    let Some(location) = response.headers().get(header::LOCATION).cloned() else {
+        return response;
+    };
+    let (mut parts, _) = response.into_parts();
+    parts.status = StatusCode::NO_CONTENT;
+    parts.headers.remove(header::LOCATION);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(LOCATION_HEADER, location);
+    Response::from_parts(parts, axum::body::Body::empty())
 }
 
 fn refused(path: &str) -> Response {

@@ -37,6 +37,21 @@ async fn first_admin_sets_up_signs_out_and_back_in(backend: Backend) -> TestResu
             b.field_error("Password").await?.as_deref() == Some("The two passwords do not match."),
             "the message sits next to the password field"
         );
+        // Shown in place: what was typed stays, focus is on the field in error, and the
+        // address is still the form's.
+        let name = b.field("Your name").await?.prop("value").await?;
+        ensure!(
+            name.as_deref() == Some("Grace Hopper"),
+            "what was typed stays: {name:?}"
+        );
+        let focused = b
+            .eval("return document.activeElement ? document.activeElement.id : null")
+            .await?;
+        ensure!(
+            focused == json!("field-password"),
+            "focus is on the field in error: {focused}"
+        );
+        ensure!(b.path().await? == "/setup", "the address is unchanged");
         b.fill("Password", "a long passphrase").await?;
         b.fill("Repeat the password", "a long passphrase").await?;
         b.click_button("Create admin account").await?;

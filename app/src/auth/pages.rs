@@ -4,8 +4,7 @@ use super::api::{
     needs_setup, password_link_owner, setup_form, Login, RedeemPasswordLink, SetupFirstAdmin,
 };
 use crate::components::{
-    action_error, field_error, loaded, use_reload_on_success, FormError, NotFound, PasswordField,
-    SelectField, TextField,
+    action_error, field_error, loaded, FormError, NotFound, PasswordField, SelectField, TextField,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,7 +18,6 @@ pub fn LoginPage() -> impl IntoView {
     let setup = Resource::new(|| (), |()| needs_setup());
     let login = ServerAction::<Login>::new();
     let error = action_error(login);
-    use_reload_on_success(login, Clone::clone);
     view! {
         <Title text="Sign in · Hireloop" />
         <section class="page narrow auth-page">
@@ -78,7 +76,6 @@ pub fn SetupPage() -> impl IntoView {
     let setup = Resource::new(|| (), |()| setup_form());
     let action = ServerAction::<SetupFirstAdmin>::new();
     let error = action_error(action);
-    use_reload_on_success(action, |()| "/".to_owned());
     view! {
         <Title text="Set up Hireloop" />
         {loaded(
@@ -149,7 +146,6 @@ pub fn SetPasswordPage() -> impl IntoView {
     let owner = Resource::new(token, password_link_owner);
     let action = ServerAction::<RedeemPasswordLink>::new();
     let error = action_error(action);
-    use_reload_on_success(action, |()| "/login?password_set=1".to_owned());
     view! {
         <Title text="Set your password · Hireloop" />
         <section class="page narrow auth-page">

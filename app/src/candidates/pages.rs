@@ -3,11 +3,11 @@
 use super::api::{
     candidate_form, get_candidate, search_candidates, CreateCandidate, UpdateCandidate,
 };
-use super::{CandidateDetail, CandidateFormData, CandidateSummary, CreateOutcome, Source};
+use super::{CandidateDetail, CandidateFormData, CandidateSummary, Source};
 use crate::applications::api::ApplyCandidate;
 use crate::components::{
-    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, TableWrap, TextArea, TextField,
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, TableWrap, TextArea,
+    TextField,
 };
 use crate::error::AppError;
 use crate::paging::{PageNumber, Paged, Pager};
@@ -98,9 +98,6 @@ pub fn CandidatePage() -> impl IntoView {
         |(id, _)| get_candidate(id),
     );
     let apply_error = action_error(apply);
-    use_navigate_on_success(apply, |application_id| {
-        Some(format!("/applications/{application_id}"))
-    });
     view! {
         <Title text="Candidate · Hireloop" />
         <section class="page">
@@ -369,12 +366,6 @@ pub fn NewCandidatePage() -> impl IntoView {
     let data = Resource::new(|| (), |()| candidate_form(0));
     let create = ServerAction::<CreateCandidate>::new();
     let error = action_error(create);
-    use_navigate_on_success(create, |outcome| {
-        Some(match outcome {
-            CreateOutcome::Created { id } => format!("/candidates/{id}"),
-            CreateOutcome::Existing { id, .. } => format!("/candidates/{id}?existing=1"),
-        })
-    });
     view! {
         <Title text="Add candidate · Hireloop" />
         <section class="page narrow">
@@ -405,8 +396,6 @@ pub fn EditCandidatePage() -> impl IntoView {
     let data = Resource::new(id.clone(), candidate_form);
     let update = ServerAction::<UpdateCandidate>::new();
     let error = action_error(update);
-    let back = id.clone();
-    use_navigate_on_success(update, move |()| Some(format!("/candidates/{}", back())));
     view! {
         <Title text="Edit candidate · Hireloop" />
         <section class="page narrow">

@@ -3,8 +3,6 @@
 use crate::error::AppError;
 use leptos::prelude::*;
 
-use super::hooks::use_hydrated;
-
 /// The element id for a field named `name` (`input[title]` gives `field-title`).
 pub fn field_id(name: &str) -> String {
     let inner = name.strip_prefix("input").unwrap_or(name);
@@ -141,19 +139,10 @@ pub fn PasswordField(
     #[prop(into, default = "current-password".into())] autocomplete: String,
 ) -> impl IntoView {
     let id = field_id(&name);
-    let hydrated = use_hydrated();
-    let (shown, set_shown) = signal(false);
     let has_hint = hint.is_some();
     let described = {
         let id = id.clone();
         move || describedby(&id, has_hint, error.get().is_some())
-    };
-    let toggle_label = move || {
-        if shown.get() {
-            "Hide password"
-        } else {
-            "Show password"
-        }
     };
     view! {
         <div class="field" class:has-error=move || error.get().is_some()>
@@ -162,26 +151,52 @@ pub fn PasswordField(
             <div class="password-row">
                 <input
                     id=id.clone()
-                    type=move || if shown.get() { "text" } else { "password" }
+                    type="password"
                     name=name
                     required=true
                     autocomplete=autocomplete
                     aria-invalid=move || error.get().map(|_| "true")
                     aria-describedby=described
                 />
-                <button
-                    type="button"
-                    class="secondary small"
-                    hidden=move || !hydrated.get()
-                    aria-controls=id.clone()
-                    aria-pressed=move || shown.get().to_string()
-                    on:click=move |_| set_shown.update(|s| *s = !*s)
-                >
-                    {toggle_label}
-                </button>
+                <PasswordToggle target=id.clone() />
             </div>
             <FieldMessage id=id error=error />
         </div>
+    }
+}
+
+/// The "Show password" button of the password field with the element id `target` (an
+/// island: hidden until the page is interactive).
+#[island]
+fn PasswordToggle(target: String) -> impl IntoView {
+    let (shown, set_shown) = signal(false);
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| set_ready.set(true));
+    let field = target.clone();
+    let toggle = move |_| {
+        let show = !shown.get_untracked();
+        set_shown.set(show);
+        #[cfg(feature = "hydrate")]
+        if let Some(input) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&field))
+        {
+            let _ = input.set_attribute("type", if show { "text" } else { "password" });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &field;
+    };
+    view! {
+        <button
+            type="button"
+            class="secondary small"
+            hidden=move || !ready.get()
+            aria-controls=target
+            aria-pressed=move || shown.get().to_string()
+            on:click=toggle
+        >
+            {move || if shown.get() { "Hide password" } else { "Show password" }}
+        </button>
     }
 }
 

@@ -10,8 +10,8 @@ use super::{
 };
 use crate::audit::pages::AuditTable;
 use crate::components::{
-    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, SkillChecks, TableWrap, TextArea, TextField,
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks,
+    TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
 use crate::paging::{PageNumber, Pager};
@@ -122,10 +122,6 @@ pub fn SchedulePage() -> impl IntoView {
     );
     let schedule = ServerAction::<ScheduleInterview>::new();
     let error = action_error(schedule);
-    let app_id = id.clone();
-    use_navigate_on_success(schedule, move |interview| {
-        Some(format!("/applications/{}?scheduled={interview}", app_id()))
-    });
     view! {
         <Title text="Schedule an interview · Hireloop" />
         <section class="page">

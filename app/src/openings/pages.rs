@@ -4,8 +4,8 @@ use super::api::{get_opening, list_openings, opening_form, CreateOpening, Update
 use super::{OpeningDetail, OpeningFormData, OpeningStatus, OpeningSummary, StageKind};
 use crate::applications::pages::BoardView;
 use crate::components::{
-    action_error, field_error, loaded, use_navigate_on_success, use_route_id, FormError,
-    SelectField, SkillChecks, TableWrap, TextArea, TextField,
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks,
+    TableWrap, TextArea, TextField,
 };
 use crate::error::AppError;
 use crate::paging::{PageNumber, Paged, Pager};
@@ -153,7 +153,6 @@ pub fn NewOpeningPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| opening_form(0));
     let create = ServerAction::<CreateOpening>::new();
     let error = action_error(create);
-    use_navigate_on_success(create, |id| Some(format!("/openings/{id}/plan")));
     view! {
         <Title text="New opening · Hireloop" />
         <section class="page narrow">
@@ -184,8 +183,6 @@ pub fn EditOpeningPage() -> impl IntoView {
     let data = Resource::new(id.clone(), opening_form);
     let update = ServerAction::<UpdateOpening>::new();
     let error = action_error(update);
-    let back = id.clone();
-    use_navigate_on_success(update, move |()| Some(format!("/openings/{}", back())));
     view! {
         <Title text="Edit opening · Hireloop" />
         <section class="page narrow">

@@ -7,8 +7,8 @@ use super::api::{
 use super::UserSummary;
 use crate::auth::api::ChangePassword;
 use crate::components::{
-    action_error, action_succeeded, field_error, loaded, use_navigate_on_success, use_route_id,
-    FormError, FormSaved, PasswordField, SelectField, TableWrap, TextField,
+    action_error, action_succeeded, field_error, loaded, use_route_id, FormError, FormSaved,
+    PasswordField, SelectField, TableWrap, TextField,
 };
 use crate::values::Role;
 use leptos::prelude::*;
@@ -93,10 +93,6 @@ pub fn NewUserPage() -> impl IntoView {
     let data = Resource::new(|| (), |()| new_user_form());
     let create = ServerAction::<CreateUser>::new();
     let error = action_error(create);
-    use_navigate_on_success(create, |created| {
-        Some(format!("/admin/users/{}", created.id))
-    });
-    let (mode, set_mode) = signal("link".to_owned());
     view! {
         <Title text="New user · Hireloop" />
         <section class="page narrow">
@@ -146,7 +142,6 @@ pub fn NewUserPage() -> impl IntoView {
                                         name="input[password_mode]"
                                         value="link"
                                         checked=true
-                                        on:change=move |_| set_mode.set("link".into())
                                     />
                                     "Create a one-time link for the user to set their own password"
                                 </label>
@@ -155,7 +150,6 @@ pub fn NewUserPage() -> impl IntoView {
                                         type="radio"
                                         name="input[password_mode]"
                                         value="password"
-                                        on:change=move |_| set_mode.set("password".into())
                                     />
                                     "Set an initial password now"
                                 </label>
@@ -166,7 +160,8 @@ pub fn NewUserPage() -> impl IntoView {
                                         .map(|m| view! { <p class="field-error">{m}</p> })
                                 }}
                             </fieldset>
-                            <div class="conditional" class:muted=move || mode.get() == "link">
+                            // Dimmed while "link" is chosen (by the stylesheet, no script needed).
+                            <div class="conditional">
                                 <TextField
                                     label="Initial password (only when setting one now)"
                                     name="input[password]"

@@ -12,19 +12,31 @@ use axum::Router;
 use sqlx::AnyPool;
 use std::fmt::Write as _;
 
-/// The query "My interviews" runs (kept identical to the product's repository by hand: the
-/// baseline must not use the product's code).
-const MY_INTERVIEWS: &str = "SELECT i.id AS interview_id, i.title, c.name AS candidate_name, \
-     o.title AS opening_title, i.starts_at, i.ends_at, i.location, i.status \
-     FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
+/// The queries "My interviews" runs for its two lists (kept identical to the product's
+/// repository by hand: the baseline must not use the product's code).
+const MINE: &str = "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title, \
+     c.name AS candidate_name, o.title AS opening_title, i.starts_at, i.ends_at, i.location, \
+     i.status FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
      JOIN applications a ON a.id = i.application_id JOIN candidates c ON c.id = a.candidate_id \
      JOIN openings o ON o.id = a.opening_id \
-     WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1) \
-     ORDER BY i.starts_at, i.id";
+     WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1)";
+
+fn upcoming_sql() -> String {
+    format!(
+        "{MINE} AND i.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
+         ORDER BY i.starts_at, i.id LIMIT $4"
+    )
+}
+
+fn past_sql() -> String {
+    format!("{MINE} AND i.ends_at <= $2 ORDER BY i.starts_at DESC, i.id DESC LIMIT $3 OFFSET $4")
+}
 
 #[derive(sqlx::FromRow)]
 struct Row {
     interview_id: i64,
+    #[allow(dead_code)]
+    assignment_id: i64,
     title: String,
     candidate_name: String,
     opening_title: String,
@@ -63,30 +75,47 @@ fn when(starts_at: i64, ends_at: i64) -> String {
 }
 
 async fn my_interviews(State(state): State<Baseline>) -> Html<String> {
-    let rows: Vec<Row> = sqlx::query_as(MY_INTERVIEWS)
+    let now = chrono::Utc::now().timestamp();
+    let upcoming: Vec<Row> = sqlx::query_as(&upcoming_sql())
         .bind(state.user_id)
+        .bind(now)
+        .bind(true)
+        .bind(51_i64)
+        .fetch_all(&state.db)
+        .await
+        .unwrap_or_default();
+    let past: Vec<Row> = sqlx::query_as(&past_sql())
+        .bind(state.user_id)
+        .bind(now)
+        .bind(26_i64)
+        .bind(0_i64)
         .fetch_all(&state.db)
         .await
         .unwrap_or_default();
     let mut html = String::from(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>My interviews</title>\
-         <link rel=\"stylesheet\" href=\"/pkg/hireloop.css\"></head><body><main><h1>My interviews</h1><ul>",
+         <link rel=\"stylesheet\" href=\"/pkg/hireloop.css\"></head><body><main><h1>My interviews</h1>",
     );
-    for row in rows {
-        let _ = write!(
-            html,
-            "<li><a href=\"/interviews/{}/kit\">{} with {}</a> <span>{}</span> <span>{}</span> \
-             <span>{}</span> <span>{}</span></li>",
-            row.interview_id,
-            escape(&row.title),
-            escape(&row.candidate_name),
-            escape(&row.opening_title),
-            when(row.starts_at, row.ends_at),
-            escape(&row.location),
-            escape(&row.status),
-        );
+    for (heading, rows) in [("Upcoming", upcoming), ("Past", past)] {
+        let _ = write!(html, "<h2>{heading}</h2><table><tbody>");
+        for row in rows {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{} — {} ({})<br><span>{}</span></td><td>{}</td>\
+                 <td><a href=\"/interviews/{}/kit\">Kit for {}</a></td></tr>",
+                when(row.starts_at, row.ends_at),
+                escape(&row.title),
+                escape(&row.candidate_name),
+                escape(&row.opening_title),
+                escape(&row.location),
+                escape(&row.status),
+                row.interview_id,
+                escape(&row.candidate_name),
+            );
+        }
+        html.push_str("</tbody></table>");
     }
-    html.push_str("</ul></main></body></html>");
+    html.push_str("</main></body></html>");
     Html(html)
 }
 

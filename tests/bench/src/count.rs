@@ -92,19 +92,33 @@ impl Counter {
     pub async fn page(&self, page: &Page, targets: &Targets) -> anyhow::Result<Counted> {
         let client = self.signed_in(page.user).await?;
         let url = format!("{}{}", self.base, (page.path)(targets));
-        client.get(&url).send().await?.bytes().await?;
+        client
+            .get(&url)
+            .header("Accept", "text/html")
+            .send()
+            .await?
+            .bytes()
+            .await?;
         let mut counted = Counted {
             statements: u64::MAX,
             ..Counted::default()
         };
         for _ in 0..3 {
             let before = self.statements().await?;
-            let response = client.get(&url).send().await?;
+            let response = client
+                .get(&url)
+                .header("Accept", "text/html")
+                .send()
+                .await?;
             let status = response.status();
+            let landed = response.url().to_string();
             let body = response.bytes().await?;
             let after = self.statements().await?;
             if !status.is_success() {
                 bail!("{} answered {status}", page.name);
+            }
+            if landed != url {
+                bail!("{} was answered by another page: {landed}", page.name);
             }
             counted.statements = counted.statements.min(after - before);
             counted.bytes = body.len();
@@ -116,6 +130,7 @@ impl Counter {
     async fn gzip_size(&self, client: &reqwest::Client, url: &str) -> anyhow::Result<usize> {
         let response = client
             .get(url)
+            .header("Accept", "text/html")
             .header("Accept-Encoding", "gzip")
             .send()
             .await?;
@@ -162,7 +177,11 @@ pub async fn cross_instance_checks(
 
     // A session started on one instance is valid on the other (cookies are not per port).
     let ivan = on_a.signed_in(crate::pages::IVAN).await?;
-    let response = ivan.get(format!("{b}/my-interviews")).send().await?;
+    let response = ivan
+        .get(format!("{b}/my-interviews"))
+        .header("Accept", "text/html")
+        .send()
+        .await?;
     let landed = response.url().path().to_owned();
     let body = response.text().await?;
     let shared = landed == "/my-interviews" && body.contains("Ivan Petrov");
@@ -176,7 +195,11 @@ pub async fn cross_instance_checks(
     ));
     let logout = <app::auth::api::Logout as leptos::server_fn::ServerFn>::PATH;
     on_b.post(&ivan, logout, String::new()).await?;
-    let after = ivan.get(format!("{a}/my-interviews")).send().await?;
+    let after = ivan
+        .get(format!("{a}/my-interviews"))
+        .header("Accept", "text/html")
+        .send()
+        .await?;
     let ended = after.url().path().starts_with("/login");
     seen.push(format!(
         "Signing out on B ends the session on A: {}.",
@@ -189,8 +212,9 @@ pub async fn cross_instance_checks(
     let hannah_b = on_b.signed_in(crate::pages::HANNAH).await?;
     let rounds = 10;
     let mut exactly_one = 0;
+    let mut refusal = String::new();
     for round in 0..rounds {
-        let day = chrono::Utc::now().date_naive() + chrono::Days::new(500 + round);
+        let day = chrono::Utc::now().date_naive() + chrono::Days::new(200 + round);
         let body = |application: i64| {
             serde_qs::to_string(&app::interviews::api::ScheduleInterview {
                 application_id: application,
@@ -201,7 +225,7 @@ pub async fn cross_instance_checks(
                     start_time: "10:00".into(),
                     end_time: "11:00".into(),
                     timezone: "Europe/Berlin".into(),
-                    location: String::new(),
+                    location: "https://meet.hireloop.test/lock".into(),
                     interviewers: vec![app::interviews::InterviewerInput {
                         user_id: targets.ivan.to_string(),
                         skills: vec![targets.loop_skill],
@@ -215,16 +239,22 @@ pub async fn cross_instance_checks(
             on_a.post(&hannah_a, path, body(targets.schedulable[0])?),
             on_b.post(&hannah_b, path, body(targets.schedulable[1])?),
         );
-        let successes = [first?, second?]
-            .iter()
-            .filter(|(status, _)| *status == 200)
-            .count();
+        let answers = [first?, second?];
+        let successes = answers.iter().filter(|(status, _)| *status == 200).count();
         if successes == 1 {
             exactly_one += 1;
+            if refusal.is_empty() {
+                refusal = answers
+                    .iter()
+                    .find(|(status, _)| *status != 200)
+                    .map(|(status, text)| format!("{status} {text}"))
+                    .unwrap_or_default();
+            }
         }
     }
     seen.push(format!(
-        "Scheduling lock: {rounds} rounds of two simultaneous bookings of one interviewer for one slot, one per instance: exactly one booked in {exactly_one} of {rounds}."
+        "Scheduling lock: {rounds} rounds of two simultaneous bookings of one interviewer for one slot, one per instance: exactly one booked in {exactly_one} of {rounds} (the other was refused: `{}`).",
+        refusal.chars().take(160).collect::<String>()
     ));
     Ok(seen)
 }

@@ -104,7 +104,13 @@ async fn read_page(user: &mut GooseUser, path: &str, name: &str) -> TransactionR
         .join(path)
         .map_err(|e| custom_error(e.to_string()))?;
     let started = Instant::now();
-    let outcome = match user.client.get(url).send().await {
+    let outcome = match user
+        .client
+        .get(url)
+        .header("Accept", "text/html")
+        .send()
+        .await
+    {
         Ok(response) => {
             let status = response.status().as_u16();
             let landed = response.url().path().to_owned();
@@ -123,6 +129,9 @@ async fn read_page(user: &mut GooseUser, path: &str, name: &str) -> TransactionR
         Ok(status) => (true, status, None),
         Err((status, error)) => (false, status, Some(error)),
     };
+    if let Some(error) = &error {
+        note_failure(name, error);
+    }
     user.record_custom_request_duration("PAGE", name, elapsed, ok, Some(status), error.as_deref())
         .await
 }
@@ -148,6 +157,9 @@ async fn make_write(user: &mut GooseUser, targets: &Targets, write: &Write) -> T
         Ok((status, text)) => (false, status, Some(format!("{status}: {text}"))),
         Err(e) => (false, 0, Some(e.to_string())),
     };
+    if let Some(error) = &error {
+        note_failure(write.name, error);
+    }
     user.record_custom_request_duration(
         "WRITE",
         write.name,
@@ -157,6 +169,29 @@ async fn make_write(user: &mut GooseUser, targets: &Targets, write: &Write) -> T
         error.as_deref(),
     )
     .await
+}
+
+/// Failures seen, a few per page or write (reported under the tables).
+static FAILURES: std::sync::Mutex<Vec<(String, String)>> = std::sync::Mutex::new(Vec::new());
+
+fn note_failure(name: &str, error: &str) {
+    if let Ok(mut failures) = FAILURES.lock() {
+        if failures.iter().filter(|(n, _)| n == name).count() < 3 {
+            failures.push((name.to_owned(), error.chars().take(200).collect()));
+        }
+    }
+}
+
+/// The failures noted for `name` since the last call for it.
+fn take_failures(name: &str) -> Vec<String> {
+    FAILURES.lock().map_or_else(
+        |_| Vec::new(),
+        |mut failures| {
+            let (mine, rest): (Vec<_>, Vec<_>) = failures.drain(..).partition(|(n, _)| n == name);
+            *failures = rest;
+            mine.into_iter().map(|(_, e)| e).collect()
+        },
+    )
 }
 
 fn configuration(load: Load) -> GooseConfiguration {
@@ -169,7 +204,6 @@ fn configuration(load: Load) -> GooseConfiguration {
     config.no_print_metrics = true;
     config.no_error_summary = true;
     config.no_telnet = true;
-    config.no_websocket = true;
     config.no_transaction_metrics = true;
     config.no_scenario_metrics = true;
     config.timeout = Some("30".into());
@@ -194,19 +228,15 @@ fn measured(metrics: &GooseMetrics, key: &str, seconds: u64) -> Measured {
     } else {
         seconds as f64
     };
-    let errors: std::collections::BTreeSet<String> = metrics
-        .errors
-        .values()
-        .map(|e| e.error.chars().take(160).collect())
-        .take(3)
-        .collect();
+    let name = key.split_once(' ').map_or(key, |(_, name)| name);
+    let errors = take_failures(name);
     Measured {
         requests: aggregate.success_count + aggregate.fail_count,
         failures: aggregate.fail_count,
         per_second: data.counter as f64 / duration,
         p50_ms: data.percentile_us(0.50) as f64 / 1000.0,
         p99_ms: data.percentile_us(0.99) as f64 / 1000.0,
-        errors: errors.into_iter().collect(),
+        errors,
     }
 }
 

@@ -66,6 +66,9 @@ struct RunArgs {
     /// Skip the other scales.
     #[arg(long)]
     no_growth: bool,
+    /// Only count statements and bytes (one request at a time), no load.
+    #[arg(long)]
+    count_only: bool,
     /// Only pages whose name contains this text.
     #[arg(long)]
     only: Option<String>,
@@ -130,19 +133,18 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             other => anyhow::bail!("unknown engine {other} (sqlite, postgres)"),
         };
         let run = engine_run(&args, engine, load, &mut out).await?;
-        if engine == Engine::Postgres {
+        if engine == Engine::Postgres && !args.count_only {
             two_instances(&args, &run, load, &mut out).await?;
         }
         if engine == Engine::Sqlite {
             sqlite_run = Some(run);
         }
-        print!("{out}");
         if let Some(file) = &args.write {
             report::write_into(file, &out)?;
         }
     }
     if let Some(run) = sqlite_run {
-        if !args.growth.is_empty() && !args.no_growth {
+        if !args.growth.is_empty() && !args.no_growth && !args.count_only {
             growth(&args, &run, load, &mut out).await?;
         }
     }
@@ -246,6 +248,38 @@ async fn engine_run(
     let (url, targets) = prepare(engine, args.scale, out).await?;
     eprintln!("Counting statements ...");
     let (page_counts, write_counts) = count_all(args, &url, &targets).await?;
+    if args.count_only {
+        let lines: Vec<Line> = PAGES
+            .iter()
+            .zip(page_counts)
+            .map(|(p, c)| (p.name.to_owned(), c, false))
+            .chain(
+                WRITES
+                    .iter()
+                    .zip(write_counts)
+                    .map(|(w, c)| (format!("Write: {}", w.name), c, true)),
+            )
+            .filter(|(name, ..)| selected(args, name))
+            .map(|(name, counted, is_write)| Line {
+                name,
+                measured: Measured::default(),
+                counted,
+                rss_mb: 0.0,
+                is_write,
+            })
+            .collect();
+        out.push_str(&report::table(
+            &format!("{} (counts only)", engine.label()),
+            &Measured::default(),
+            &lines,
+        ));
+        return Ok(EngineRun {
+            baseline: Measured::default(),
+            lines,
+            database_url: url,
+            targets,
+        });
+    }
 
     eprintln!("Baseline ...");
     let before = measure_baseline(&url, &targets, load).await?;

@@ -269,7 +269,7 @@ fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
 fn schedule_interview(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
     let application = *own(&t.schedulable, state, MAX_WRITERS)?;
     let interviewer = t.interviewers[state.rng.gen_range(0..t.interviewers.len())];
-    let day = chrono::Utc::now().date_naive() + chrono::Days::new(state.rng.gen_range(30..400));
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(state.rng.gen_range(30..360));
     let start_minutes = state.rng.gen_range(32..64) * 15;
     let end_minutes = start_minutes + 45;
     let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);

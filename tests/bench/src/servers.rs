@@ -14,8 +14,11 @@ pub fn root() -> PathBuf {
         .unwrap_or_else(|_| PathBuf::from("."))
 }
 
+/// The server binary: the release build, or `HIRELOOP_BENCH_BINARY` (e.g. the debug build,
+/// to count statements while working on a page).
 fn release_binary() -> anyhow::Result<PathBuf> {
-    let path = root().join("target/release/hireloop");
+    let path = std::env::var_os("HIRELOOP_BENCH_BINARY")
+        .map_or_else(|| root().join("target/release/hireloop"), PathBuf::from);
     if !path.exists() {
         bail!(
             "{} is missing: build the release first (`make release`)",
