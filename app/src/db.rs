@@ -172,21 +172,69 @@ impl<'r> sqlx::Decode<'r, sqlx::Any> for Flag {
     }
 }
 
-/// A transaction on the application database.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction on the application database. It dereferences to the connection;
+/// finish it with [`Tx::commit`] (dropping it rolls back).
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    /// SQLite's place in the queue of writers (released after the commit).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
 
-/// Starts a transaction that will write. On SQLite it takes the write lock at once
-/// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and then writes cannot wait
-/// for the lock when another writer got in between, and fails with "database is locked"
-/// whatever the busy timeout. PostgreSQL locks rows as it goes.
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.inner.commit().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.inner
+    }
+}
+
+/// SQLite lets one transaction write at a time. Writers of this process queue here, in
+/// order, instead of in SQLite's busy handler (which polls with growing sleeps, so a writer
+/// can wait 100 ms after the lock is free and newcomers can overtake it).
+fn write_queue(db: &Db) -> Option<std::sync::Arc<tokio::sync::Mutex<()>>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    static QUEUES: OnceLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> = OnceLock::new();
+    if Backend::of_pool(db) != Backend::Sqlite {
+        return None;
+    }
+    let key = db.connect_options().database_url.to_string();
+    let mut queues = QUEUES.get_or_init(Mutex::default).lock().ok()?;
+    Some(queues.entry(key).or_default().clone())
+}
+
+/// Starts a transaction that will write. On SQLite it waits for its turn among this
+/// process's writers, then takes the write lock at once (`BEGIN IMMEDIATE`): a deferred
+/// transaction that reads first and then writes cannot wait for the lock when another
+/// writer got in between, and fails with "database is locked" whatever the busy timeout.
+/// PostgreSQL locks rows as it goes.
 pub async fn begin_write(db: &Db) -> anyhow::Result<Tx> {
-    let statement = match Backend::of_pool(db) {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
+    let turn = match write_queue(db) {
+        Some(queue) => Some(queue.lock_owned().await),
+        None => None,
     };
-    db.begin_with(statement)
+    let statement = if turn.is_some() {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    };
+    let inner = db
+        .begin_with(statement)
         .await
-        .context("starting a transaction")
+        .context("starting a transaction")?;
+    Ok(Tx { inner, _turn: turn })
 }
 
 /// Refreshes the query planner's statistics where they are stale: SQLite's

@@ -13,6 +13,17 @@ CREATE INDEX interviews_template ON interviews (template_id);
 -- The candidates list is ordered by name.
 CREATE INDEX candidates_name ON candidates (lower(name), id);
 
+-- "My interviews" and the booking check read one interviewer's interviews in time order.
+-- Each assignment keeps a copy of its interview's times (written with the interview and
+-- updated when it is rescheduled), so that an index walks them in order and stops early.
+ALTER TABLE interview_assignments ADD COLUMN starts_at BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE interview_assignments ADD COLUMN ends_at BIGINT NOT NULL DEFAULT 0;
+UPDATE interview_assignments SET
+    starts_at = (SELECT i.starts_at FROM interviews i WHERE i.id = interview_assignments.interview_id),
+    ends_at = (SELECT i.ends_at FROM interviews i WHERE i.id = interview_assignments.interview_id);
+CREATE INDEX interview_assignments_user_time ON interview_assignments (user_id, starts_at);
+DROP INDEX interview_assignments_user;
+
 -- A PDF stored in the middle of a candidate's row made every read of the columns after it
 -- walk the PDF's overflow pages. The file's name and size stay with the candidate.
 CREATE TABLE resume_files (

@@ -51,6 +51,7 @@ cases! {
         session_cookie_is_httponly_samesite_and_optionally_secure,
         anonymous_visitors_are_sent_to_sign_in,
         plain_form_posts_redirect_with_errors_shown_next_to_fields,
+        posts_from_the_bundle_get_the_next_address_in_a_header,
     ],
     browser: [],
 }
@@ -459,6 +460,66 @@ async fn plain_form_posts_redirect_with_errors_shown_next_to_fields(
         &html[start..(start + 1200).min(html.len())]
     );
     app.ensure_unchanged(&before, "a refused form").await?;
+    app.stop().await;
+    Ok(())
+}
+
+/// A form posted by the browser bundle (`x-hireloop-enhanced`) gets the redirect's target in
+/// a header instead of a redirect: the signed error page, or the next page.
+async fn posts_from_the_bundle_get_the_next_address_in_a_header(backend: Backend) -> TestResult {
+    let app = spawn_app(backend, Options::default()).await?;
+    let admin = app.create_user("Bundle Admin", Role::Admin).await?;
+    let client = TestApp::client();
+    let post = |args: Login| {
+        let client = client.clone();
+        let app = &app;
+        async move {
+            let body = serde_qs::to_string(&args)?;
+            let response = app
+                .post(&client, <Login as leptos::server_fn::ServerFn>::PATH)
+                .header("Accept", "text/html")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Referer", app.url("/login"))
+                .header("x-hireloop-enhanced", "1")
+                .body(body)
+                .send()
+                .await?;
+            let target = response
+                .headers()
+                .get("x-hireloop-location")
+                .and_then(|v| v.to_str().ok())
+                .map(ToOwned::to_owned);
+            anyhow::Ok((
+                response.status(),
+                response.headers().contains_key("location"),
+                target,
+            ))
+        }
+    };
+    let (status, redirect, target) = post(login_args(&admin.email, "wrong password")).await?;
+    ensure!(
+        status == StatusCode::NO_CONTENT && !redirect,
+        "{status} {redirect}"
+    );
+    let target = target.context("the error page's address")?;
+    ensure!(
+        target.contains("__err=") && target.contains("__sig="),
+        "a signed error: {target}"
+    );
+    let (_, html) = app
+        .page(&client, target.trim_start_matches(&app.address))
+        .await?;
+    ensure!(
+        html.contains("That email and password do not match an active account."),
+        "the error page shows the message"
+    );
+    let mut login = login_args(&admin.email, &admin.password);
+    login.input.next = "/admin/users".into();
+    let (status, _, target) = post(login).await?;
+    ensure!(
+        status == StatusCode::NO_CONTENT && target.as_deref() == Some("/admin/users"),
+        "{status} {target:?}"
+    );
     app.stop().await;
     Ok(())
 }

@@ -17,6 +17,7 @@ mod fuzz;
 mod pipeline;
 mod pipeline_ui;
 mod resumes;
+mod scale;
 mod scheduling;
 mod security;
 mod support;
@@ -46,6 +47,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(confidentiality::cases());
     cases.extend(security::cases());
     cases.extend(fuzz::cases());
+    cases.extend(scale::cases());
     cases.extend(pipeline_ui::cases());
     cases.extend(accessibility_ui::cases());
     cases

@@ -664,7 +664,7 @@ async fn password_work_comes_after_cheap_checks_and_is_capped(backend: Backend) 
             .await
         }
     });
-    let answers = futures_join_all(attempts).await?;
+    let answers = futures::future::try_join_all(attempts).await?;
     let busy = answers
         .iter()
         .filter(|a| a.status == StatusCode::SERVICE_UNAVAILABLE)
@@ -705,48 +705,6 @@ async fn password_work_comes_after_cheap_checks_and_is_capped(backend: Backend) 
     limited.stop().await;
     app.stop().await;
     Ok(())
-}
-
-/// Runs the futures concurrently and collects their results in order.
-async fn futures_join_all<F, T>(futures: impl Iterator<Item = F>) -> anyhow::Result<Vec<T>>
-where
-    F: std::future::Future<Output = anyhow::Result<T>>,
-{
-    let mut set = Vec::new();
-    for future in futures {
-        set.push(Box::pin(future));
-    }
-    let mut out = Vec::new();
-    let results = join_all(set).await;
-    for result in results {
-        out.push(result?);
-    }
-    Ok(out)
-}
-
-async fn join_all<F: std::future::Future + Unpin>(futures: Vec<F>) -> Vec<F::Output> {
-    let mut pending: Vec<Option<F>> = futures.into_iter().map(Some).collect();
-    let mut results: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
-    std::future::poll_fn(move |cx| {
-        let mut done = true;
-        for (slot, result) in pending.iter_mut().zip(results.iter_mut()) {
-            if let Some(future) = slot {
-                match std::pin::Pin::new(future).poll(cx) {
-                    std::task::Poll::Ready(value) => {
-                        *result = Some(value);
-                        *slot = None;
-                    }
-                    std::task::Poll::Pending => done = false,
-                }
-            }
-        }
-        if done {
-            std::task::Poll::Ready(results.drain(..).flatten().collect())
-        } else {
-            std::task::Poll::Pending
-        }
-    })
-    .await
 }
 
 async fn rate_limits_key_on_the_trusted_hop_and_cannot_lock_a_user_out(

@@ -118,35 +118,6 @@ pub async fn card_counts<'c>(
     .await
 }
 
-/// An active application of an opening: id, stage and candidate name (for loop warnings).
-#[derive(Debug, Clone, FromRow)]
-pub struct ActiveRow {
-    pub id: i64,
-    pub stage_id: i64,
-    pub candidate_name: String,
-}
-
-/// The opening's active applications in interview stages, without hidden ones, the longest
-/// in their stage first.
-#[tracing::instrument(skip(db))]
-pub async fn active_in_interview_stages<'c>(
-    db: impl AnyExecutor<'c>,
-    opening_id: i64,
-    hidden_from: Option<i64>,
-) -> sqlx::Result<Vec<ActiveRow>> {
-    sqlx::query_as(
-        "SELECT a.id, a.stage_id, c.name AS candidate_name FROM applications a \
-         JOIN candidates c ON c.id = a.candidate_id JOIN stages s ON s.id = a.stage_id \
-         WHERE a.opening_id = $1 AND a.status = 'active' AND s.kind = 'interview' \
-         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
-         ORDER BY a.stage_entered_at, a.id",
-    )
-    .bind(opening_id)
-    .bind(hidden_from.unwrap_or(-1))
-    .fetch_all(db)
-    .await
-}
-
 #[tracing::instrument(skip(db))]
 pub async fn insert<'c>(
     db: impl AnyExecutor<'c>,

@@ -93,16 +93,12 @@ pub async fn board(
     let upcoming = interviews::upcoming_for_opening(db, scope, now).await?;
 
     // Active applications in an interview stage whose loop has started and has problems.
-    let active = repo::active_in_interview_stages(db, opening_id, scope.hidden_from())
-        .await
-        .context("loading the loops")?;
-    let in_loops: Vec<(i64, i64)> = active.iter().map(|a| (a.id, a.stage_id)).collect();
-    let mut warnings = interviews::loop_warnings(db, scope, &stages, &in_loops).await?;
-    let loop_warnings_total = warnings.len();
-    let loop_warnings = active
+    let problems = interviews::loop_warnings(db, scope, &stages).await?;
+    let loop_warnings_total = problems.len();
+    let loop_warnings = problems
         .into_iter()
-        .filter_map(|a| warnings.remove(&a.id).map(|w| (a.id, a.candidate_name, w)))
         .take(LOOP_WARNINGS_SHOWN)
+        .map(|p| (p.application_id, p.candidate_name, p.warnings))
         .collect();
     Ok(Board {
         opening_id,

@@ -1,30 +1,94 @@
 //! Password hashing with argon2id, always off the async runtime, and never more at once than
 //! the machine has cores: each hash takes 19 MiB and a core's time, so a flood of requests
 //! must queue (briefly) instead of taking gigabytes.
+//!
+//! The 19 MiB each hash works in is allocated once per hashing slot and reused. Asking the
+//! allocator for it on every sign-in let glibc keep a freed copy in each thread's arena,
+//! which grew a busy server's memory by hundreds of MiB.
 
 use crate::error::{AppError, AppResult};
 use crate::values::NewPassword;
 use anyhow::{anyhow, Context};
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::Arc;
-use std::sync::OnceLock;
+use argon2::password_hash::{Output, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// argon2id with OWASP's minimum recommendation: 19 MiB of memory, 2 passes, 1 lane.
-fn argon2() -> anyhow::Result<Argon2<'static>> {
-    let params = Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow!("argon2 params: {e}"))?;
-    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+fn params() -> anyhow::Result<Params> {
+    Params::new(19 * 1024, 2, 1, None).map_err(|e| anyhow!("argon2 params: {e}"))
 }
 
-fn hash_blocking(password: &str) -> anyhow::Result<String> {
+/// The working memory of one hash.
+type Memory = Vec<Block>;
+
+fn new_memory(params: &Params) -> Memory {
+    vec![Block::default(); params.block_count()]
+}
+
+/// Hashes `password` with a new salt into a PHC string, working in `memory`.
+fn hash_blocking(password: &str, memory: &mut Memory) -> anyhow::Result<String> {
+    let params = params()?;
     let salt = SaltString::generate(&mut OsRng);
-    let hash = argon2()?
-        .hash_password(password.as_bytes(), &salt)
+    let mut salt_bytes = [0u8; 64];
+    let salt_raw = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .map_err(|e| anyhow!("reading a salt: {e}"))?;
+    let mut out = [0u8; 32];
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), salt_raw, &mut out, memory)
         .map_err(|e| anyhow!("hashing a password: {e}"))?;
-    Ok(hash.to_string())
+    let output = Output::new(&out).map_err(|e| anyhow!("encoding a hash: {e}"))?;
+    Ok(format!(
+        "$argon2id$v=19$m={},t={},p={}${}${output}",
+        params.m_cost(),
+        params.t_cost(),
+        params.p_cost(),
+        salt.as_str()
+    ))
+}
+
+/// True when `password` hashes to the stored PHC string `stored` (argon2id or argon2i/d
+/// with any parameters; memory of another size than ours is allocated for the occasion).
+fn matches(password: &str, stored: &str, memory: &mut Memory) -> bool {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params), Some(salt), Some(expected)) = (
+        Algorithm::try_from(parsed.algorithm),
+        Params::try_from(&parsed),
+        parsed.salt,
+        parsed.hash,
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| Version::try_from(v).ok())
+        .unwrap_or_default();
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt_raw) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let mut other_size;
+    let memory = if memory.len() == params.block_count() {
+        memory
+    } else {
+        other_size = new_memory(&params);
+        &mut other_size
+    };
+    let mut out = vec![0u8; expected.len()];
+    let computed = Argon2::new(algorithm, version, params).hash_password_into_with_memory(
+        password.as_bytes(),
+        salt_raw,
+        &mut out,
+        memory,
+    );
+    // `Output`'s equality is constant-time.
+    computed.is_ok() && Output::new(&out).is_ok_and(|out| out == expected)
 }
 
 /// A hash of a random secret, verified against when an account has no usable hash, so
@@ -33,20 +97,37 @@ fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
         let secret: [u8; 16] = rand::random();
-        hash_blocking(&hex::encode(secret)).unwrap_or_default()
+        let mut memory = params().map(|p| new_memory(&p)).unwrap_or_default();
+        hash_blocking(&hex::encode(secret), &mut memory).unwrap_or_default()
     })
 }
 
-fn verify_blocking(password: &str, stored: Option<&str>) -> bool {
+fn verify_blocking(password: &str, stored: Option<&str>, memory: &mut Memory) -> bool {
     let (candidate, real) = match stored {
         Some(hash) => (hash, true),
         None => (dummy_hash(), false),
     };
-    let Ok(parsed) = PasswordHash::new(candidate) else {
-        return false;
-    };
-    let matches = argon2().is_ok_and(|a| a.verify_password(password.as_bytes(), &parsed).is_ok());
-    matches && real
+    matches(password, candidate, memory) && real
+}
+
+/// Working memories not in use (at most one per slot ever exists).
+#[derive(Debug, Default)]
+struct Memories(Mutex<Vec<Memory>>);
+
+impl Memories {
+    fn take(&self) -> anyhow::Result<Memory> {
+        let kept = self.0.lock().ok().and_then(|mut free| free.pop());
+        match kept {
+            Some(memory) => Ok(memory),
+            None => Ok(new_memory(&params()?)),
+        }
+    }
+
+    fn give_back(&self, memory: Memory) {
+        if let Ok(mut free) = self.0.lock() {
+            free.push(memory);
+        }
+    }
 }
 
 /// The server's password-hashing capacity: `slots` hashes at once (one per core by default),
@@ -55,6 +136,7 @@ fn verify_blocking(password: &str, stored: Option<&str>) -> bool {
 #[derive(Debug, Clone)]
 pub struct Hasher {
     slots: Arc<Semaphore>,
+    memories: Arc<Memories>,
     queue_wait: Duration,
 }
 
@@ -70,6 +152,7 @@ impl Hasher {
     pub fn new(slots: usize, queue_wait: Duration) -> Self {
         Self {
             slots: Arc::new(Semaphore::new(slots)),
+            memories: Arc::default(),
             queue_wait,
         }
     }
@@ -91,11 +174,15 @@ impl Hasher {
     pub async fn hash(&self, password: &NewPassword) -> AppResult<String> {
         let _slot = self.slot().await?;
         let password = password.expose().to_owned();
-        Ok(
-            tokio::task::spawn_blocking(move || hash_blocking(&password))
-                .await
-                .context("password hashing task")??,
-        )
+        let mut memory = self.memories.take()?;
+        let (hash, memory) = tokio::task::spawn_blocking(move || {
+            let hash = hash_blocking(&password, &mut memory);
+            (hash, memory)
+        })
+        .await
+        .context("password hashing task")?;
+        self.memories.give_back(memory);
+        Ok(hash?)
     }
 
     /// Checks `password` against `stored`; with no stored hash it does the same work and
@@ -103,11 +190,15 @@ impl Hasher {
     #[tracing::instrument(skip_all)]
     pub async fn verify(&self, password: String, stored: Option<String>) -> AppResult<bool> {
         let _slot = self.slot().await?;
-        Ok(
-            tokio::task::spawn_blocking(move || verify_blocking(&password, stored.as_deref()))
-                .await
-                .context("password verification task")?,
-        )
+        let mut memory = self.memories.take()?;
+        let (matched, memory) = tokio::task::spawn_blocking(move || {
+            let matched = verify_blocking(&password, stored.as_deref(), &mut memory);
+            (matched, memory)
+        })
+        .await
+        .context("password verification task")?;
+        self.memories.give_back(memory);
+        Ok(matched)
     }
 }
 
@@ -147,6 +238,47 @@ mod tests {
             .expect("verify"));
         // Same password, new salt.
         assert_ne!(stored, hash(&password).await.expect("hash"));
+    }
+
+    #[tokio::test]
+    async fn hashes_agree_with_the_argon2_crates_own_format() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let argon = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            params().expect("params"),
+        );
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = argon
+            .hash_password(b"correct horse battery", &salt)
+            .expect("hash")
+            .to_string();
+        let hasher = Hasher::default();
+        assert!(hasher
+            .verify("correct horse battery".into(), Some(theirs))
+            .await
+            .expect("verify"));
+        let ours = hasher
+            .hash(&NewPassword::parse("correct horse battery").expect("valid"))
+            .await
+            .expect("hash");
+        let parsed = PasswordHash::new(&ours).expect("phc");
+        assert!(argon
+            .verify_password(b"correct horse battery", &parsed)
+            .is_ok());
+        // Another cost (an older hash) still verifies, in memory of its own size.
+        let small = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(8 * 1024, 1, 1, None).expect("params"),
+        )
+        .hash_password(b"correct horse battery", &salt)
+        .expect("hash")
+        .to_string();
+        assert!(hasher
+            .verify("correct horse battery".into(), Some(small))
+            .await
+            .expect("verify"));
     }
 
     #[tokio::test]

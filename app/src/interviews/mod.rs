@@ -32,7 +32,7 @@ crate::text_enum_column!(InterviewStatus);
 /// The most interviewers one interview may have (and the most rows the form offers).
 pub const MAX_INTERVIEWERS: usize = 8;
 /// How many interviewer rows the scheduling form shows unless asked for more.
-pub const DEFAULT_INTERVIEWER_ROWS: usize = 4;
+pub const DEFAULT_INTERVIEWER_ROWS: usize = 2;
 
 /// An interviewer in an interview, with the skill areas they own in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -80,6 +80,8 @@ pub async fn insert<'c>(
     .await
 }
 
+/// Adds an interviewer to an interview (the assignment keeps a copy of the interview's
+/// times, for reading an interviewer's interviews in time order).
 #[tracing::instrument(skip(conn))]
 pub async fn insert_assignment(
     conn: &mut sqlx::AnyConnection,
@@ -88,7 +90,8 @@ pub async fn insert_assignment(
     skills: &[i64],
 ) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO interview_assignments (interview_id, user_id) VALUES ($1, $2) RETURNING id",
+        "INSERT INTO interview_assignments (interview_id, user_id, starts_at, ends_at) \
+         SELECT $1, $2, i.starts_at, i.ends_at FROM interviews i WHERE i.id = $1 RETURNING id",
     )
     .bind(interview_id)
     .bind(user_id)
@@ -127,7 +130,9 @@ pub struct BookingRow {
     pub ends_at: i64,
 }
 
-/// Scheduled interviews of `user_id` overlapping `[start, end)`, except `exclude`.
+/// Scheduled interviews of `user_id` overlapping `[start, end)`, except `exclude`. The
+/// interviewer's assignments are read in time order from the longest possible interview
+/// before `start`, so the check reads a handful of rows however long their history.
 #[tracing::instrument(skip(db))]
 pub async fn bookings<'c>(
     db: impl AnyExecutor<'c>,
@@ -136,16 +141,18 @@ pub async fn bookings<'c>(
     end: i64,
     exclude: i64,
 ) -> sqlx::Result<Vec<BookingRow>> {
+    let longest = crate::openings::service::DURATION_RANGE.end() * 60;
     sqlx::query_as(
-        "SELECT ia.user_id, i.starts_at, i.ends_at FROM interview_assignments ia \
+        "SELECT ia.user_id, ia.starts_at, ia.ends_at FROM interview_assignments ia \
          JOIN interviews i ON i.id = ia.interview_id \
-         WHERE ia.user_id = $1 AND i.status = 'scheduled' AND i.starts_at < $3 AND i.ends_at > $2 \
-         AND i.id <> $4 ORDER BY i.starts_at",
+         WHERE ia.user_id = $1 AND ia.starts_at > $5 AND ia.starts_at < $3 AND ia.ends_at > $2 \
+         AND i.status = 'scheduled' AND i.id <> $4 ORDER BY ia.starts_at",
     )
     .bind(user_id)
     .bind(start)
     .bind(end)
     .bind(exclude)
+    .bind(start - longest)
     .fetch_all(db)
     .await
 }
@@ -198,9 +205,10 @@ pub async fn assignment_skills_of_application<'c>(
     .await
 }
 
-#[tracing::instrument(skip(db))]
-pub async fn reschedule<'c>(
-    db: impl AnyExecutor<'c>,
+/// Moves an interview (and its assignments' copies of the times).
+#[tracing::instrument(skip(conn))]
+pub async fn reschedule(
+    conn: &mut sqlx::AnyConnection,
     id: i64,
     starts_at: i64,
     duration_minutes: i64,
@@ -217,7 +225,15 @@ pub async fn reschedule<'c>(
     .bind(location)
     .bind(now)
     .bind(id)
-    .execute(db)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE interview_assignments SET starts_at = $1, ends_at = $2 WHERE interview_id = $3",
+    )
+    .bind(starts_at)
+    .bind(starts_at + duration_minutes * 60)
+    .bind(id)
+    .execute(&mut *conn)
     .await
     .map(|_| ())
 }
@@ -259,7 +275,8 @@ const MINE: &str = "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title
      WHERE ia.user_id = $1 AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1)";
 
 /// The user's own interviews that have not ended, soonest first (never one of an internal
-/// candidate they manage); cancelled ones only when `with_cancelled`.
+/// candidate they manage); cancelled ones only when `with_cancelled`. The assignment's copy
+/// of the times lets the index walk from "now" and stop at `limit`.
 #[tracing::instrument(skip(db))]
 pub async fn upcoming_of_interviewer<'c>(
     db: impl AnyExecutor<'c>,
@@ -268,14 +285,16 @@ pub async fn upcoming_of_interviewer<'c>(
     with_cancelled: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<MyInterviewRow>> {
+    let longest = crate::openings::service::DURATION_RANGE.end() * 60;
     sqlx::query_as(&format!(
-        "{MINE} AND i.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
-         ORDER BY i.starts_at, i.id LIMIT $4"
+        "{MINE} AND ia.starts_at > $5 AND ia.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
+         ORDER BY ia.starts_at, ia.interview_id LIMIT $4"
     ))
     .bind(user_id)
     .bind(now)
     .bind(with_cancelled)
     .bind(limit)
+    .bind(now - longest)
     .fetch_all(db)
     .await
 }
@@ -290,7 +309,8 @@ pub async fn past_of_interviewer<'c>(
     offset: i64,
 ) -> sqlx::Result<Vec<MyInterviewRow>> {
     sqlx::query_as(&format!(
-        "{MINE} AND i.ends_at <= $2 ORDER BY i.starts_at DESC, i.id DESC LIMIT $3 OFFSET $4"
+        "{MINE} AND ia.starts_at <= $2 AND ia.ends_at <= $2 \
+         ORDER BY ia.starts_at DESC, ia.interview_id DESC LIMIT $3 OFFSET $4"
     ))
     .bind(user_id)
     .bind(now)
@@ -388,50 +408,47 @@ pub async fn interviewer_names<'c>(
     query.fetch_all(db).await
 }
 
-/// An assignment in the current-stage loop of an active application of an opening.
+/// One skill area of one interviewer in the current-stage loop of an active application of
+/// an opening (an interviewer without skill areas gives one row without).
 #[derive(Debug, Clone, FromRow)]
-pub struct LoopMemberRow {
+pub struct LoopRow {
     pub application_id: i64,
+    pub stage_id: i64,
+    pub candidate_name: String,
     pub assignment_id: i64,
     pub user_id: i64,
-    pub name: String,
+    pub user_name: String,
+    pub skill_id: Option<i64>,
+    pub skill_name: Option<String>,
 }
 
-/// Who is in the (not cancelled) current-stage loops of an opening's active applications.
+/// Who owns what in the (not cancelled) current-stage loops of an opening's active
+/// applications in interview stages, without candidacies hidden from `hidden_from`: the
+/// applications longest in their stage first. One query for the whole board.
 #[tracing::instrument(skip(db))]
-pub async fn loop_members_of_opening<'c>(
+pub async fn loops_of_opening<'c>(
     db: impl AnyExecutor<'c>,
     opening_id: i64,
-) -> sqlx::Result<Vec<LoopMemberRow>> {
+    hidden_from: Option<i64>,
+) -> sqlx::Result<Vec<LoopRow>> {
     sqlx::query_as(
-        "SELECT i.application_id, ia.id AS assignment_id, ia.user_id, u.name \
-         FROM interview_assignments ia JOIN users u ON u.id = ia.user_id \
-         JOIN interviews i ON i.id = ia.interview_id \
-         JOIN applications a ON a.id = i.application_id \
-         WHERE a.opening_id = $1 AND a.status = 'active' AND i.stage_id = a.stage_id \
-         AND i.status = 'scheduled' ORDER BY ia.id",
+        "SELECT a.id AS application_id, a.stage_id, c.name AS candidate_name, \
+         ia.id AS assignment_id, ia.user_id, u.name AS user_name, \
+         s.id AS skill_id, s.name AS skill_name \
+         FROM applications a JOIN candidates c ON c.id = a.candidate_id \
+         JOIN stages st ON st.id = a.stage_id \
+         JOIN interviews i ON i.application_id = a.id AND i.stage_id = a.stage_id \
+         JOIN interview_assignments ia ON ia.interview_id = i.id \
+         JOIN users u ON u.id = ia.user_id \
+         LEFT JOIN assignment_skill_areas asa ON asa.assignment_id = ia.id \
+         LEFT JOIN skill_areas s ON s.id = asa.skill_area_id \
+         WHERE a.opening_id = $1 AND a.status = 'active' AND st.kind = 'interview' \
+         AND i.status = 'scheduled' \
+         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
+         ORDER BY a.stage_entered_at, a.id, ia.id, lower(s.name)",
     )
     .bind(opening_id)
-    .fetch_all(db)
-    .await
-}
-
-/// The skill areas of the assignments [`loop_members_of_opening`] returns.
-#[tracing::instrument(skip(db))]
-pub async fn loop_skills_of_opening<'c>(
-    db: impl AnyExecutor<'c>,
-    opening_id: i64,
-) -> sqlx::Result<Vec<AssignmentSkillRow>> {
-    sqlx::query_as(
-        "SELECT asa.assignment_id, s.id AS skill_id, s.name FROM assignment_skill_areas asa \
-         JOIN skill_areas s ON s.id = asa.skill_area_id \
-         JOIN interview_assignments ia ON ia.id = asa.assignment_id \
-         JOIN interviews i ON i.id = ia.interview_id \
-         JOIN applications a ON a.id = i.application_id \
-         WHERE a.opening_id = $1 AND a.status = 'active' AND i.stage_id = a.stage_id \
-         AND i.status = 'scheduled' ORDER BY lower(s.name)",
-    )
-    .bind(opening_id)
+    .bind(hidden_from.unwrap_or(-1))
     .fetch_all(db)
     .await
 }

@@ -38,11 +38,9 @@ pub struct OpeningListRow {
     pub location: String,
     pub status: OpeningStatus,
     pub hiring_manager: String,
-    pub active_candidates: i64,
 }
 
-/// Openings the viewer manages (all of them for admins), with the count of active
-/// applications the viewer may see.
+/// Openings the viewer manages (all of them for admins), open ones first.
 #[tracing::instrument(skip(db))]
 pub async fn list_for<'c>(
     db: impl AnyExecutor<'c>,
@@ -52,13 +50,8 @@ pub async fn list_for<'c>(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<OpeningListRow>> {
-    // The count is computed for the rows of the page only (it is not part of the order).
     sqlx::query_as(
-        "SELECT o.id, o.title, o.team, o.level, o.location, o.status, u.name AS hiring_manager, \
-         (SELECT COUNT(*) FROM applications a JOIN candidates c ON c.id = a.candidate_id \
-          WHERE a.opening_id = o.id AND a.status = 'active' \
-          AND ($2 = TRUE OR NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $1))) \
-          AS active_candidates \
+        "SELECT o.id, o.title, o.team, o.level, o.location, o.status, u.name AS hiring_manager \
          FROM openings o JOIN users u ON u.id = o.hiring_manager_id \
          WHERE ($2 = TRUE OR o.hiring_manager_id = $1) AND ($3 = FALSE OR o.status <> 'closed') \
          ORDER BY CASE o.status WHEN 'open' THEN 0 WHEN 'draft' THEN 1 WHEN 'on_hold' THEN 2 ELSE 3 END, \
@@ -71,6 +64,33 @@ pub async fn list_for<'c>(
     .bind(offset)
     .fetch_all(db)
     .await
+}
+
+/// Active applications the viewer may see, per opening of `ids` (openings without any
+/// are left out). One query for a page of openings.
+#[tracing::instrument(skip(db))]
+pub async fn active_counts<'c>(
+    db: impl AnyExecutor<'c>,
+    ids: &[i64],
+    viewer: i64,
+    is_admin: bool,
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT a.opening_id, COUNT(*) FROM applications a \
+         JOIN candidates c ON c.id = a.candidate_id \
+         WHERE a.opening_id IN ({}) AND a.status = 'active' \
+         AND ($1 = TRUE OR NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2)) \
+         GROUP BY a.opening_id",
+        crate::db::placeholders(3, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql).bind(is_admin).bind(viewer);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(db).await
 }
 
 /// The fields of an opening as entered.

@@ -109,6 +109,13 @@ pub async fn seed(db: &Db, scale: f64) -> anyhow::Result<Report> {
         .context("committing the scaled demo data")?;
     // Fresh statistics for the query planner after a bulk load.
     sqlx::query("ANALYZE").execute(db).await?;
+    if backend == Backend::Sqlite {
+        // Fold the load's write-ahead log into the database file, so that a server started
+        // next does not begin with a log of hundreds of MB.
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(db)
+            .await?;
+    }
     Ok(Report {
         rows,
         seconds: started.elapsed().as_secs_f64(),
@@ -1174,8 +1181,10 @@ impl Loader {
                 "updated_at",
             ],
         );
-        let mut assignments =
-            Table::new("interview_assignments", &["id", "interview_id", "user_id"]);
+        let mut assignments = Table::new(
+            "interview_assignments",
+            &["id", "interview_id", "user_id", "starts_at", "ends_at"],
+        );
         let mut skills = Table::new(
             "assignment_skill_areas",
             &["assignment_id", "skill_area_id"],
@@ -1219,20 +1228,33 @@ impl Loader {
                 .await?;
             for (user, skill) in &interview.interviewers {
                 let id = take(&mut self.ids.assignment);
-                assignment_rows.push((id, interview.id, *user, *skill));
+                assignment_rows.push((
+                    id,
+                    interview.id,
+                    *user,
+                    *skill,
+                    interview.starts_at,
+                    ends_at,
+                ));
             }
         }
         interviews.finish(conn).await?;
-        for (id, interview, user, _) in &assignment_rows {
+        for (id, interview, user, _, starts_at, ends_at) in &assignment_rows {
             assignments
                 .push(
                     conn,
-                    vec![(*id).into(), (*interview).into(), (*user).into()],
+                    vec![
+                        (*id).into(),
+                        (*interview).into(),
+                        (*user).into(),
+                        (*starts_at).into(),
+                        (*ends_at).into(),
+                    ],
                 )
                 .await?;
         }
         assignments.finish(conn).await?;
-        for (id, _, _, skill) in &assignment_rows {
+        for (id, _, _, skill, _, _) in &assignment_rows {
             skills
                 .push(conn, vec![(*id).into(), (*skill).into()])
                 .await?;

@@ -23,13 +23,16 @@ const MINE: &str = "SELECT i.id AS interview_id, ia.id AS assignment_id, i.title
 
 fn upcoming_sql() -> String {
     format!(
-        "{MINE} AND i.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
-         ORDER BY i.starts_at, i.id LIMIT $4"
+        "{MINE} AND ia.starts_at > $5 AND ia.ends_at > $2 AND ($3 = TRUE OR i.status = 'scheduled') \
+         ORDER BY ia.starts_at, ia.interview_id LIMIT $4"
     )
 }
 
 fn past_sql() -> String {
-    format!("{MINE} AND i.ends_at <= $2 ORDER BY i.starts_at DESC, i.id DESC LIMIT $3 OFFSET $4")
+    format!(
+        "{MINE} AND ia.starts_at <= $2 AND ia.ends_at <= $2 \
+         ORDER BY ia.starts_at DESC, ia.interview_id DESC LIMIT $3 OFFSET $4"
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,6 +84,7 @@ async fn my_interviews(State(state): State<Baseline>) -> Html<String> {
         .bind(now)
         .bind(true)
         .bind(51_i64)
+        .bind(now - 480 * 60)
         .fetch_all(&state.db)
         .await
         .unwrap_or_default();

@@ -136,12 +136,18 @@ async fn read_page(user: &mut GooseUser, path: &str, name: &str) -> TransactionR
         .await
 }
 
-async fn make_write(user: &mut GooseUser, targets: &Targets, write: &Write) -> TransactionResult {
+async fn make_write(
+    user: &mut GooseUser,
+    targets: &Targets,
+    write: &Write,
+    run: usize,
+) -> TransactionResult {
     let mut state = user
         .get_session_data::<WriterState>()
         .cloned()
         .unwrap_or_else(|| WriterState {
             index: user.weighted_users_index,
+            run,
             rng: rand::rngs::StdRng::seed_from_u64(user.weighted_users_index as u64),
             calls: 0,
         });
@@ -210,7 +216,7 @@ fn configuration(load: Load) -> GooseConfiguration {
     config
 }
 
-async fn run(load: Load, scenarios: Vec<Scenario>) -> anyhow::Result<GooseMetrics> {
+async fn attack(load: Load, scenarios: Vec<Scenario>) -> anyhow::Result<GooseMetrics> {
     let mut attack = GooseAttack::initialize_with_config(configuration(load))?;
     for scenario in scenarios {
         attack = attack.register_scenario(scenario);
@@ -266,15 +272,17 @@ pub async fn read(
             })))
         })
         .collect();
-    let metrics = run(load, scenarios).await?;
+    let metrics = attack(load, scenarios).await?;
     Ok(measured(&metrics, &format!("PAGE {name}"), load.seconds))
 }
 
-/// The write mix: each write's users sign in as its author and repeat it.
+/// The write mix: each write's users sign in as its author and repeat it. `run` tells
+/// runs on the same database apart (they book other slots).
 pub async fn writes(
     load: Load,
     hosts: &[String],
     targets: &Arc<Targets>,
+    run: usize,
 ) -> anyhow::Result<Vec<(&'static str, Measured)>> {
     let mut scenarios = Vec::new();
     for (w, write) in WRITES.iter().enumerate() {
@@ -290,12 +298,12 @@ pub async fn writes(
                     )
                     .register_transaction(Transaction::new(function(move |user| {
                         let targets = Arc::clone(&targets);
-                        Box::pin(async move { make_write(user, &targets, &WRITES[w]).await })
+                        Box::pin(async move { make_write(user, &targets, &WRITES[w], run).await })
                     }))),
             );
         }
     }
-    let metrics = run(load, scenarios).await?;
+    let metrics = attack(load, scenarios).await?;
     Ok(WRITES
         .iter()
         .map(|w| {

@@ -212,6 +212,7 @@ async fn count_all(
             Counted::default()
         });
     }
+    reset_moves(url, targets).await?;
     let mut writes = Vec::new();
     for write in WRITES {
         writes.push(if selected(args, write.name) {
@@ -222,6 +223,13 @@ async fn count_all(
     }
     server.stop();
     Ok((pages, writes))
+}
+
+async fn reset_moves(url: &str, targets: &Targets) -> anyhow::Result<()> {
+    let db = connect(url).await?;
+    pages::reset_moves(&db, targets).await?;
+    db.close().await;
+    Ok(())
 }
 
 async fn measure_baseline(url: &str, targets: &Targets, load: Load) -> anyhow::Result<Measured> {
@@ -303,7 +311,8 @@ async fn engine_run(
     }
     if WRITES.iter().any(|w| selected(args, w.name)) {
         eprintln!("Write mix ...");
-        let measured = load::writes(load, &[server.url()], &targets).await?;
+        reset_moves(&url, &targets).await?;
+        let measured = load::writes(load, &[server.url()], &targets, 1).await?;
         for ((name, measured), counted) in measured.into_iter().zip(write_counts) {
             lines.push(Line {
                 name: format!("Write: {name}"),
@@ -393,7 +402,8 @@ async fn two_instances(
     }
     if WRITES.iter().any(|w| selected(args, w.name)) {
         eprintln!("Two instances: write mix ...");
-        for (name, two) in load::writes(load, &hosts, &one.targets).await? {
+        reset_moves(&one.database_url, &one.targets).await?;
+        for (name, two) in load::writes(load, &hosts, &one.targets, 2).await? {
             let single = one
                 .lines
                 .iter()

@@ -82,6 +82,8 @@ pub const WRITES: &[Write] = &[
 pub struct WriterState {
     /// Which simulated user this is (spreads users over different records).
     pub index: usize,
+    /// Which run of writes on this database (each run books other slots).
+    pub run: usize,
     pub rng: StdRng,
     pub calls: usize,
 }
@@ -159,7 +161,7 @@ impl Targets {
             .context("active applications")
         };
         let in_loop = active_in(loop_stage, 400).await?;
-        anyhow::ensure!(in_loop.len() >= 40, "too few applications in the loop");
+        anyhow::ensure!(in_loop.len() >= 4, "too few applications in the loop");
         // The application page shows the one with the most interviews.
         let application: i64 = sqlx::query_scalar(
             "SELECT a.id FROM applications a JOIN candidates c ON c.id = a.candidate_id \
@@ -265,14 +267,18 @@ fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
     Ok((path_of::<app::applications::api::MoveApplication>(), body))
 }
 
-/// Books one interviewer for a future slot (confirming past any overlap warning).
+/// Books an interviewer for a future slot (confirming past any coverage warning). Slots never
+/// clash: each simulated user has its own 45 minutes of the day, and walks through the days
+/// of the coming year and the interviewers, starting at another interviewer in each run.
 fn schedule_interview(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    const DAYS: usize = 320;
     let application = *own(&t.schedulable, state, MAX_WRITERS)?;
-    let interviewer = t.interviewers[state.rng.gen_range(0..t.interviewers.len())];
-    let day = chrono::Utc::now().date_naive() + chrono::Days::new(state.rng.gen_range(30..360));
-    let start_minutes = state.rng.gen_range(32..64) * 15;
+    let n = state.calls;
+    let interviewer = t.interviewers[(n / DAYS + state.run * 13) % t.interviewers.len()];
+    let day = chrono::Utc::now().date_naive() + chrono::Days::new(30 + (n % DAYS) as u64);
+    let start_minutes = 7 * 60 + (state.index % 16) * 45;
     let end_minutes = start_minutes + 45;
-    let clock = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    let clock = |m: usize| format!("{:02}:{:02}", m / 60, m % 60);
     let body = form(&app::interviews::api::ScheduleInterview {
         application_id: application,
         input: ScheduleInput {
@@ -291,6 +297,21 @@ fn schedule_interview(t: &Targets, state: &mut WriterState) -> anyhow::Result<(S
         },
     })?;
     Ok((path_of::<app::interviews::api::ScheduleInterview>(), body))
+}
+
+/// Puts the applications writers move back into the loop stage (before each run, so that a
+/// run's first move is never "already there").
+pub async fn reset_moves(db: &AnyPool, t: &Targets) -> anyhow::Result<()> {
+    let sql = format!(
+        "UPDATE applications SET stage_id = $1 WHERE id IN ({})",
+        t.movable
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    sqlx::query(&sql).bind(t.loop_stage).execute(db).await?;
+    Ok(())
 }
 
 /// Changes a candidate's phone number.

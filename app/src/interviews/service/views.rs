@@ -123,56 +123,68 @@ pub async fn application_loop(
     Ok((lines, rules::coverage(&expected, &owners)))
 }
 
-/// The loop problems of the given `(application, stage)` pairs of an opening: for each
-/// application whose current-stage loop has started, what it misses or doubles. A handful of
-/// queries for the whole board, however many cards it has.
+/// What a started loop of an active application misses or doubles, for the board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopProblems {
+    pub application_id: i64,
+    pub candidate_name: String,
+    pub warnings: Vec<String>,
+}
+
+/// The loop problems of an opening's active applications whose current-stage loop has
+/// started, the applications longest in their stage first. Two queries, however many cards
+/// the board has.
 pub async fn loop_warnings(
     db: &Db,
     scope: &OpeningScope,
     stages: &[Stage],
-    applications: &[(i64, i64)],
-) -> AppResult<BTreeMap<i64, Vec<String>>> {
-    if applications.is_empty() {
-        return Ok(BTreeMap::new());
-    }
+) -> AppResult<Vec<LoopProblems>> {
     let required = openings::required_skills(db, scope).await?;
-    let members = repo::loop_members_of_opening(db, scope.opening_id())
+    let rows = repo::loops_of_opening(db, scope.opening_id(), scope.hidden_from())
         .await
         .context("loading the loops")?;
-    let mut skills: BTreeMap<i64, Vec<SkillRef>> = BTreeMap::new();
-    for row in repo::loop_skills_of_opening(db, scope.opening_id())
-        .await
-        .context("loading the loops' skill areas")?
-    {
-        skills.entry(row.assignment_id).or_default().push(SkillRef {
-            id: row.skill_id,
-            name: row.name,
-        });
-    }
-    let mut owners: BTreeMap<i64, Vec<Ownership>> = BTreeMap::new();
-    for member in members {
-        owners
-            .entry(member.application_id)
-            .or_default()
-            .push(Ownership {
-                user_id: member.user_id,
-                name: member.name,
-                skills: skills.remove(&member.assignment_id).unwrap_or_default(),
-            });
-    }
-    let mut out = BTreeMap::new();
-    for (application_id, stage_id) in applications {
-        // A loop that has not started yet has nothing to warn about.
-        let Some(members) = owners.get(application_id) else {
+    // Rows come grouped by application, then by assignment.
+    let mut loops: Vec<(i64, i64, String, Vec<Ownership>)> = Vec::new();
+    let mut last_assignment = None;
+    for row in rows {
+        if loops.last().is_none_or(|l| l.0 != row.application_id) {
+            loops.push((
+                row.application_id,
+                row.stage_id,
+                row.candidate_name,
+                Vec::new(),
+            ));
+            last_assignment = None;
+        }
+        let Some((.., owners)) = loops.last_mut() else {
             continue;
         };
-        let expected = expected_in(&required, stages, *stage_id);
-        let warnings = rules::coverage(&expected, members).warnings();
-        if !warnings.is_empty() {
-            out.insert(*application_id, warnings);
+        if last_assignment != Some(row.assignment_id) {
+            owners.push(Ownership {
+                user_id: row.user_id,
+                name: row.user_name,
+                skills: Vec::new(),
+            });
+            last_assignment = Some(row.assignment_id);
+        }
+        if let (Some(owner), Some(id), Some(name)) =
+            (owners.last_mut(), row.skill_id, row.skill_name)
+        {
+            owner.skills.push(SkillRef { id, name });
         }
     }
-    Ok(out)
+    Ok(loops
+        .into_iter()
+        .filter_map(|(application_id, stage_id, candidate_name, owners)| {
+            let expected = expected_in(&required, stages, stage_id);
+            let warnings = rules::coverage(&expected, &owners).warnings();
+            (!warnings.is_empty()).then_some(LoopProblems {
+                application_id,
+                candidate_name,
+                warnings,
+            })
+        })
+        .collect())
 }
 
 /// The scheduled interviews of an opening that have not ended (the next 50), without

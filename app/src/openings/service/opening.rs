@@ -65,7 +65,15 @@ pub async fn list(
     )
     .await
     .context("listing openings")?;
-    Ok(Paged::from_rows(rows, page, size).map(|r| OpeningSummary {
+    let page = Paged::from_rows(rows, page, size);
+    let ids: Vec<i64> = page.items.iter().map(|r| r.id).collect();
+    let counts: BTreeMap<i64, i64> = repo::active_counts(db, &ids, user.id, user.is_admin())
+        .await
+        .context("counting candidates")?
+        .into_iter()
+        .collect();
+    Ok(page.map(|r| OpeningSummary {
+        active_candidates: counts.get(&r.id).copied().unwrap_or(0),
         id: r.id,
         title: r.title,
         team: r.team,
@@ -73,7 +81,6 @@ pub async fn list(
         location: r.location,
         status: r.status,
         hiring_manager: r.hiring_manager,
-        active_candidates: r.active_candidates,
     }))
 }
 
