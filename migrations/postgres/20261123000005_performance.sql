@@ -10,6 +10,9 @@ CREATE INDEX application_events_from_stage ON application_events (from_stage_id)
 CREATE INDEX application_events_to_stage ON application_events (to_stage_id);
 CREATE INDEX interviews_stage ON interviews (stage_id);
 CREATE INDEX interviews_template ON interviews (template_id);
+-- The openings list: open ones first, then by title (the same expression as its ORDER BY).
+CREATE INDEX openings_list ON openings
+    ((CASE status WHEN 'open' THEN 0 WHEN 'draft' THEN 1 WHEN 'on_hold' THEN 2 ELSE 3 END), title, id);
 -- The candidates list is ordered by name.
 CREATE INDEX candidates_name ON candidates (lower(name), id);
 

@@ -175,7 +175,7 @@ fn BoardBody(
             <section class="card">
                 <h2>"Loop coverage"</h2>
                 {if board.loop_warnings.is_empty() {
-                    view! { <p>"Every loop in progress covers the required skill areas, each with one owner."</p> }.into_any()
+                    view! { <p>"Every loop in progress on the board covers the required skill areas, each with one owner."</p> }.into_any()
                 } else {
                     view! {
                         <ul>

@@ -92,8 +92,13 @@ pub async fn board(
 
     let upcoming = interviews::upcoming_for_opening(db, scope, now).await?;
 
-    // Active applications in an interview stage whose loop has started and has problems.
-    let problems = interviews::loop_warnings(db, scope, &stages).await?;
+    // The cards shown whose loop has started and has problems (active ones only).
+    let shown: Vec<i64> = if status == ApplicationStatus::Active {
+        cards.iter().map(|c| c.id).collect()
+    } else {
+        Vec::new()
+    };
+    let problems = interviews::loop_warnings(db, scope, &stages, &shown).await?;
     let loop_warnings_total = problems.len();
     let loop_warnings = problems
         .into_iter()

@@ -8,6 +8,7 @@ use anyhow::Context;
 use http::request::Parts;
 use leptos::prelude::use_context;
 use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
 use tower_sessions::Session;
 
 /// The request's session (the session layer wraps every route).
@@ -19,24 +20,19 @@ pub async fn session() -> AppResult<Session> {
 }
 
 /// The signed-in user of one request, looked up once however many server functions the
-/// page calls (the router puts an empty one into every request's extensions).
+/// page calls, also when they run at the same time (the router puts an empty one into every
+/// request's extensions).
 #[derive(Clone, Default)]
-pub struct RequestUser(Arc<Mutex<Option<Option<CurrentUser>>>>);
+pub struct RequestUser(Arc<Mutex<Arc<OnceCell<Option<CurrentUser>>>>>);
 
 impl RequestUser {
-    fn get(&self) -> Option<Option<CurrentUser>> {
-        self.0.lock().ok().and_then(|cached| cached.clone())
-    }
-
-    fn set(&self, user: Option<CurrentUser>) {
-        if let Ok(mut cached) = self.0.lock() {
-            *cached = Some(user);
-        }
+    fn cell(&self) -> Arc<OnceCell<Option<CurrentUser>>> {
+        self.0.lock().map(|cell| cell.clone()).unwrap_or_default()
     }
 
     fn forget(&self) {
-        if let Ok(mut cached) = self.0.lock() {
-            *cached = None;
+        if let Ok(mut cell) = self.0.lock() {
+            *cell = Arc::default();
         }
     }
 }
@@ -64,16 +60,14 @@ pub fn forget_request_user() {
 /// The signed-in user, or `None`. A session whose account was deactivated, or whose
 /// password changed since sign-in, is ended here.
 pub async fn current_user() -> AppResult<Option<CurrentUser>> {
-    let cache = request_user();
-    if let Some(user) = cache.as_ref().and_then(RequestUser::get) {
-        return Ok(user);
+    async fn look_up() -> AppResult<Option<CurrentUser>> {
+        let session = session().await?;
+        user_from_session(&app_state()?.db, &session).await
     }
-    let session = session().await?;
-    let user = user_from_session(&app_state()?.db, &session).await?;
-    if let Some(cache) = cache {
-        cache.set(user.clone());
+    match request_user() {
+        Some(cache) => cache.cell().get_or_try_init(look_up).await.cloned(),
+        None => look_up().await,
     }
-    Ok(user)
 }
 
 /// The user a session belongs to (for plain axum handlers outside Leptos).

@@ -372,7 +372,7 @@ pub async fn upcoming_for_opening<'c>(
          JOIN candidates c ON c.id = a.candidate_id \
          WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.ends_at > $3 \
          AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
-         ORDER BY i.starts_at, i.id LIMIT 50",
+         ORDER BY i.starts_at, i.id LIMIT 20",
     )
     .bind(opening_id)
     .bind(hidden_from.unwrap_or(-1))
@@ -422,16 +422,20 @@ pub struct LoopRow {
     pub skill_name: Option<String>,
 }
 
-/// Who owns what in the (not cancelled) current-stage loops of an opening's active
-/// applications in interview stages, without candidacies hidden from `hidden_from`: the
-/// applications longest in their stage first. One query for the whole board.
+/// Who owns what in the (not cancelled) current-stage loops of the active applications
+/// `ids` of an opening, in interview stages, without candidacies hidden from
+/// `hidden_from`, in the order of `ids`' stage time (longest in stage first).
 #[tracing::instrument(skip(db))]
-pub async fn loops_of_opening<'c>(
+pub async fn loops_of_applications<'c>(
     db: impl AnyExecutor<'c>,
     opening_id: i64,
     hidden_from: Option<i64>,
+    ids: &[i64],
 ) -> sqlx::Result<Vec<LoopRow>> {
-    sqlx::query_as(
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
         "SELECT a.id AS application_id, a.stage_id, c.name AS candidate_name, \
          ia.id AS assignment_id, ia.user_id, u.name AS user_name, \
          s.id AS skill_id, s.name AS skill_name \
@@ -442,13 +446,17 @@ pub async fn loops_of_opening<'c>(
          JOIN users u ON u.id = ia.user_id \
          LEFT JOIN assignment_skill_areas asa ON asa.assignment_id = ia.id \
          LEFT JOIN skill_areas s ON s.id = asa.skill_area_id \
-         WHERE a.opening_id = $1 AND a.status = 'active' AND st.kind = 'interview' \
-         AND i.status = 'scheduled' \
+         WHERE a.opening_id = $1 AND a.id IN ({}) AND a.status = 'active' \
+         AND st.kind = 'interview' AND i.status = 'scheduled' \
          AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
          ORDER BY a.stage_entered_at, a.id, ia.id, lower(s.name)",
-    )
-    .bind(opening_id)
-    .bind(hidden_from.unwrap_or(-1))
-    .fetch_all(db)
-    .await
+        crate::db::placeholders(3, ids.len())
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(opening_id)
+        .bind(hidden_from.unwrap_or(-1));
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(db).await
 }

@@ -131,16 +131,19 @@ pub struct LoopProblems {
     pub warnings: Vec<String>,
 }
 
-/// The loop problems of an opening's active applications whose current-stage loop has
-/// started, the applications longest in their stage first. Two queries, however many cards
-/// the board has.
+/// The loop problems of the active applications `ids` of an opening whose current-stage
+/// loop has started (the cards on the board), longest in their stage first. Two queries.
 pub async fn loop_warnings(
     db: &Db,
     scope: &OpeningScope,
     stages: &[Stage],
+    ids: &[i64],
 ) -> AppResult<Vec<LoopProblems>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let required = openings::required_skills(db, scope).await?;
-    let rows = repo::loops_of_opening(db, scope.opening_id(), scope.hidden_from())
+    let rows = repo::loops_of_applications(db, scope.opening_id(), scope.hidden_from(), ids)
         .await
         .context("loading the loops")?;
     // Rows come grouped by application, then by assignment.
@@ -187,7 +190,7 @@ pub async fn loop_warnings(
         .collect())
 }
 
-/// The scheduled interviews of an opening that have not ended (the next 50), without
+/// The scheduled interviews of an opening that have not ended (the next 20), without
 /// hidden candidacies.
 pub async fn upcoming_for_opening(
     db: &Db,
