@@ -1,6 +1,8 @@
 //! Server functions for applications and the board.
 
-use super::{ApplicationDetail, ApplyInput, Board, BoardQuery, MoveInput, StatusInput};
+use super::{
+    ApplicationDetail, ApplyInput, Board, BoardQuery, MoveInput, OpeningPageData, StatusInput,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -45,6 +47,21 @@ pub async fn get_board(
         let scope =
             access::require_opening_manager(&state.db, require_user().await?, opening_id).await?;
         views::board(&state.db, &scope, (&query).into(), state.now()).await
+    })
+    .await
+}
+
+/// An opening's page: its overview and board (one access check, one read of the plan).
+#[server(endpoint = "get_opening_page")]
+pub async fn get_opening_page(
+    opening_id: i64,
+    #[server(default)] query: BoardQuery,
+) -> Result<OpeningPageData, AppError> {
+    endpoint::run(async move {
+        let state = app_state()?;
+        let scope =
+            access::require_opening_manager(&state.db, require_user().await?, opening_id).await?;
+        views::opening_page(&state.db, &scope, (&query).into(), state.now()).await
     })
     .await
 }

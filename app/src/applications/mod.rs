@@ -109,6 +109,13 @@ pub struct Board {
     pub more: bool,
 }
 
+/// An opening's page: the overview and the board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpeningPageData {
+    pub opening: crate::openings::OpeningDetail,
+    pub board: Board,
+}
+
 /// One entry of an application's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryEntry {

@@ -1,6 +1,6 @@
 //! The board (on the opening page) and the application page.
 
-use super::api::{get_application, get_board, MoveApplication, SetApplicationStatus};
+use super::api::{get_application, MoveApplication, SetApplicationStatus};
 use super::{ApplicationDetail, ApplicationStatus, Board, BoardCard, BoardQuery, StageRef};
 use crate::components::{
     action_error, field_error, loaded, use_route_id, FormError, SelectField, TextArea,
@@ -14,40 +14,30 @@ use leptos_router::hooks::{use_location, use_query_map};
 
 /// The board of an opening with its filters, upcoming interviews and loop warnings.
 #[component]
-pub fn BoardView(opening_id: i64) -> impl IntoView {
-    let query = use_query_map();
-    let filter = move |key: &str| query.read().get(key).unwrap_or_default();
+pub fn BoardView(board: Board) -> impl IntoView {
     let move_action = ServerAction::<MoveApplication>::new();
     let status_action = ServerAction::<SetApplicationStatus>::new();
-    let board = Resource::new(
-        move || {
-            (
-                filter("stage"),
-                filter("status"),
-                filter("kind"),
-                filter("page"),
-                move_action.version().get(),
-                status_action.version().get(),
-            )
-        },
-        move |(stage, status, kind, page, ..)| {
-            get_board(
-                opening_id,
-                BoardQuery {
-                    stage,
-                    status,
-                    kind,
-                    page,
-                },
-            )
-        },
-    );
     let move_error = action_error(move_action);
     let status_error = action_error(status_action);
     view! {
         <FormError error=move_error />
         <FormError error=status_error />
-        {loaded(board, move |board: Board| view! { <BoardBody board move_action status_action /> })}
+        <BoardBody board move_action status_action />
+    }
+}
+
+/// The board filters in the address (`?stage=…&status=…&kind=…&page=…`).
+pub fn use_board_query() -> impl Fn() -> BoardQuery + Clone + Send + Sync + 'static {
+    let query = use_query_map();
+    move || {
+        let read = query.read();
+        let value = |key: &str| read.get(key).unwrap_or_default();
+        BoardQuery {
+            stage: value("stage"),
+            status: value("status"),
+            kind: value("kind"),
+            page: value("page"),
+        }
     }
 }
 

@@ -79,7 +79,7 @@ pub async fn cards<'c>(
         "SELECT t.id, t.candidate_id, t.candidate_name, t.is_internal, t.stage_id, \
          t.stage_entered_at, \
          (SELECT MIN(i.starts_at) FROM interviews i WHERE i.application_id = t.id \
-          AND i.status = 'scheduled' AND i.ends_at > $6) AS next_interview_at \
+          AND i.status = 'scheduled' AND i.starts_at > $9 AND i.ends_at > $6) AS next_interview_at \
          FROM (SELECT a.id, a.candidate_id, c.name AS candidate_name, c.is_internal, a.stage_id, \
                a.stage_entered_at, ROW_NUMBER() OVER ( \
                  PARTITION BY a.stage_id ORDER BY a.stage_entered_at, a.id) AS n \
@@ -95,6 +95,7 @@ pub async fn cards<'c>(
     .bind(now)
     .bind(from)
     .bind(per_stage)
+    .bind(now - crate::openings::service::DURATION_RANGE.end() * 60)
     .fetch_all(db)
     .await
 }

@@ -4,14 +4,16 @@ use super::repo::{self, CardFilter, EventRow};
 use super::service::{find, HistoryNote};
 use super::{
     ApplicationDetail, ApplicationStatus, Board, BoardCard, BoardColumn, BoardFilters,
-    HistoryEntry, StageRef, CARDS_PER_COLUMN, CARDS_PER_STAGE_PAGE, LOOP_WARNINGS_SHOWN,
+    HistoryEntry, OpeningPageData, StageRef, CARDS_PER_COLUMN, CARDS_PER_STAGE_PAGE,
+    LOOP_WARNINGS_SHOWN,
 };
 use crate::access::{ApplicationScope, OpeningScope, Scope};
 use crate::candidates::service as candidates;
 use crate::db::Db;
 use crate::error::AppResult;
 use crate::interviews::service as interviews;
-use crate::openings::service as openings;
+use crate::openings::{service as openings, Stage};
+use crate::skills::SkillRef;
 use crate::time;
 use anyhow::Context;
 use chrono_tz::Tz;
@@ -26,9 +28,42 @@ pub async fn board(
     filters: BoardFilters,
     now: i64,
 ) -> AppResult<Board> {
+    let stages = openings::stages(db, scope).await?;
+    let required = openings::required_skills(db, scope).await?;
+    board_with(db, scope, filters, now, &stages, &required).await
+}
+
+/// The opening's page: its overview and its board, sharing the plan they both read.
+pub async fn opening_page(
+    db: &Db,
+    scope: &OpeningScope,
+    filters: BoardFilters,
+    now: i64,
+) -> AppResult<OpeningPageData> {
+    let opening = openings::detail(db, scope).await?;
+    let board = board_with(
+        db,
+        scope,
+        filters,
+        now,
+        &opening.stages,
+        &opening.required_skills,
+    )
+    .await?;
+    Ok(OpeningPageData { opening, board })
+}
+
+/// [`board`] for a plan and required skill areas already loaded.
+async fn board_with(
+    db: &Db,
+    scope: &OpeningScope,
+    filters: BoardFilters,
+    now: i64,
+    stages: &[Stage],
+    required: &[SkillRef],
+) -> AppResult<Board> {
     let tz = scope.timezone();
     let opening_id = scope.opening_id();
-    let stages = openings::stages(db, scope).await?;
     let status = filters.status.unwrap_or(ApplicationStatus::Active);
     let filter = CardFilter {
         opening_id,
@@ -98,7 +133,7 @@ pub async fn board(
     } else {
         Vec::new()
     };
-    let problems = interviews::loop_warnings(db, scope, &stages, &shown).await?;
+    let problems = interviews::loop_warnings(db, scope, stages, required, &shown).await?;
     let loop_warnings_total = problems.len();
     let loop_warnings = problems
         .into_iter()

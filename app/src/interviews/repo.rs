@@ -358,7 +358,9 @@ pub struct UpcomingRow {
     pub ends_at: i64,
 }
 
-/// Scheduled interviews of an opening that have not ended, without hidden candidacies.
+/// The next 20 scheduled interviews of an opening that have not ended, without hidden
+/// candidacies (each application's interviews are read from the longest possible interview
+/// before now, not from the start of its history).
 #[tracing::instrument(skip(db))]
 pub async fn upcoming_for_opening<'c>(
     db: impl AnyExecutor<'c>,
@@ -366,17 +368,20 @@ pub async fn upcoming_for_opening<'c>(
     hidden_from: Option<i64>,
     now: i64,
 ) -> sqlx::Result<Vec<UpcomingRow>> {
+    let longest = crate::openings::service::DURATION_RANGE.end() * 60;
     sqlx::query_as(
         "SELECT i.id AS interview_id, i.application_id, c.name AS candidate_name, i.title, \
          i.starts_at, i.ends_at FROM interviews i JOIN applications a ON a.id = i.application_id \
          JOIN candidates c ON c.id = a.candidate_id \
-         WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.ends_at > $3 \
+         WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.starts_at > $4 \
+         AND i.ends_at > $3 \
          AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
          ORDER BY i.starts_at, i.id LIMIT 20",
     )
     .bind(opening_id)
     .bind(hidden_from.unwrap_or(-1))
     .bind(now)
+    .bind(now - longest)
     .fetch_all(db)
     .await
 }

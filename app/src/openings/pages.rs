@@ -1,8 +1,10 @@
 //! Opening pages: the list, the form (new and edit) and the opening itself with its board.
 
-use super::api::{get_opening, list_openings, opening_form, CreateOpening, UpdateOpening};
+use super::api::{list_openings, opening_form, CreateOpening, UpdateOpening};
 use super::{OpeningDetail, OpeningFormData, OpeningStatus, OpeningSummary, StageKind};
-use crate::applications::pages::BoardView;
+use crate::applications::api::get_opening_page;
+use crate::applications::pages::{use_board_query, BoardView};
+use crate::applications::OpeningPageData;
 use crate::components::{
     action_error, field_error, loaded, use_route_id, FormError, SelectField, SkillChecks,
     TableWrap, TextArea, TextField,
@@ -213,15 +215,21 @@ pub fn EditOpeningPage() -> impl IntoView {
 #[component]
 pub fn OpeningPage() -> impl IntoView {
     let id = use_route_id("id");
-    let opening = Resource::new(id.clone(), get_opening);
+    let board_query = use_board_query();
+    let page = Resource::new(
+        move || (id(), board_query()),
+        |(id, query)| get_opening_page(id, query),
+    );
     view! {
         <Title text="Opening · Hireloop" />
         <section class="page wide">
             <p class="breadcrumb">
                 <a href="/openings">"Openings"</a>
             </p>
-            {loaded(opening, |o: OpeningDetail| view! { <OpeningOverview o /> })}
-            <BoardView opening_id=id() />
+            {loaded(page, |p: OpeningPageData| view! {
+                <OpeningOverview o=p.opening />
+                <BoardView board=p.board />
+            })}
         </section>
     }
 }

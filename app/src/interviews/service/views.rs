@@ -137,12 +137,12 @@ pub async fn loop_warnings(
     db: &Db,
     scope: &OpeningScope,
     stages: &[Stage],
+    required: &[SkillRef],
     ids: &[i64],
 ) -> AppResult<Vec<LoopProblems>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let required = openings::required_skills(db, scope).await?;
     let rows = repo::loops_of_applications(db, scope.opening_id(), scope.hidden_from(), ids)
         .await
         .context("loading the loops")?;
@@ -179,7 +179,7 @@ pub async fn loop_warnings(
     Ok(loops
         .into_iter()
         .filter_map(|(application_id, stage_id, candidate_name, owners)| {
-            let expected = expected_in(&required, stages, stage_id);
+            let expected = expected_in(required, stages, stage_id);
             let warnings = rules::coverage(&expected, &owners).warnings();
             (!warnings.is_empty()).then_some(LoopProblems {
                 application_id,
