@@ -5,11 +5,12 @@ use sqlx::FromRow;
 
 #[tracing::instrument(skip(db))]
 pub async fn manages_any_opening<'c>(db: impl AnyExecutor<'c>, user_id: i64) -> sqlx::Result<bool> {
-    let count: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM openings WHERE hiring_manager_id = $1 LIMIT 1) t")
-            .bind(user_id)
-            .fetch_one(db)
-            .await?;
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM openings WHERE hiring_manager_id = $1 LIMIT 1) t",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
     Ok(count > 0)
 }
 
