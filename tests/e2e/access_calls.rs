@@ -8,7 +8,7 @@ use crate::access::{
 use crate::access::{Admin, Anonymous, HiringManager, Interviewer, Manager, Member};
 use anyhow::Context;
 use app::applications::api::{
-    ApplyCandidate, GetApplication, GetBoard, MoveApplication, SetApplicationStatus,
+    ApplyCandidate, GetApplication, GetBoard, GetOpeningPage, MoveApplication, SetApplicationStatus,
 };
 use app::applications::{ApplyInput, BoardQuery, MoveInput, StatusInput};
 use app::audit::api::ListAudit;
@@ -473,6 +473,14 @@ pub(crate) async fn calls_for(
         // Applications and the board.
         call(
             GetBoard {
+                opening_id: fx.backend,
+                query: BoardQuery::default(),
+            },
+            OPENING_MANAGERS,
+            Reads,
+        ),
+        call(
+            GetOpeningPage {
                 opening_id: fx.backend,
                 query: BoardQuery::default(),
             },

@@ -5,7 +5,7 @@
 use crate::cases;
 use anyhow::{ensure, Context};
 use app::applications::api::{
-    ApplyCandidate, GetApplication, GetBoard, MoveApplication, SetApplicationStatus,
+    ApplyCandidate, GetApplication, GetBoard, GetOpeningPage, MoveApplication, SetApplicationStatus,
 };
 use app::applications::{ApplyInput, BoardQuery, MoveInput, StatusInput};
 use app::candidates::api::{CandidateForm, CreateCandidate, GetCandidate, SearchCandidates};
@@ -305,6 +305,17 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
             .any(|c| c.candidate_name == "Maria Garcia"),
         "the rest of the board is there"
     );
+    let page = clean(
+        &app,
+        &sam,
+        &traces,
+        GetOpeningPage {
+            opening_id: fx.backend,
+            query: BoardQuery::default(),
+        },
+    )
+    .await?;
+    ensure!(page.board == board, "the opening page shows the same board");
     for kind in ["internal", "external", ""] {
         clean(
             &app,

@@ -14,6 +14,7 @@ use app::openings::api::ListOpenings;
 use app::paging::PageNumber;
 use hireloop::demo::DEMO_PASSWORD;
 use hireloop_tests::{spawn_app, Backend, Options, TestApp, TestResult, TestUser};
+use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 cases! {
@@ -202,7 +203,11 @@ async fn lists_stay_bounded_and_paged_over_years_of_data(backend: Backend) -> Te
         "the dashboard lists a few openings: {}",
         dashboard.openings.len()
     );
-    let page = app.page(&hannah, &format!("/openings/{busy}")).await?;
+    let (status, page) = app.page(&hannah, &format!("/openings/{busy}")).await?;
+    ensure!(
+        status == StatusCode::OK,
+        "the busy opening's page opens: {status}"
+    );
     ensure!(
         page.len() < 250_000,
         "the busy opening's page stays small: {} bytes",
