@@ -6,6 +6,11 @@ CREATE INDEX opening_skill_areas_skill ON opening_skill_areas (skill_area_id);
 CREATE INDEX template_skill_areas_skill ON template_skill_areas (skill_area_id);
 CREATE INDEX assignment_skill_areas_skill ON assignment_skill_areas (skill_area_id);
 CREATE INDEX applications_stage ON applications (stage_id);
+-- The board: an opening's applications by status and stage, longest in the stage first,
+-- with the candidate's id, so that its cards and counts are read from the index alone.
+CREATE INDEX applications_board ON applications
+    (opening_id, status, stage_id, stage_entered_at, id, candidate_id);
+DROP INDEX applications_opening;
 CREATE INDEX application_events_from_stage ON application_events (from_stage_id);
 CREATE INDEX application_events_to_stage ON application_events (to_stage_id);
 CREATE INDEX interviews_stage ON interviews (stage_id);

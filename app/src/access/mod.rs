@@ -178,13 +178,6 @@ impl Scope for System {
     }
 }
 
-/// True when `user_id` is the hiring manager of at least one opening.
-pub async fn manages_any_opening(db: &Db, user_id: i64) -> AppResult<bool> {
-    Ok(repo::manages_any_opening(db, user_id)
-        .await
-        .context("checking hiring-manager role")?)
-}
-
 /// Any signed-in user may act on their own data.
 pub fn myself(user: CurrentUser) -> Myself {
     Myself { user }

@@ -43,6 +43,8 @@ pub struct CardRow {
     pub stage_id: i64,
     pub stage_entered_at: i64,
     pub next_interview_at: Option<i64>,
+    /// How many cards match in this card's stage, shown or not.
+    pub stage_total: i64,
 }
 
 /// What the board shows: which applications of an opening, never those hidden from
@@ -57,16 +59,22 @@ pub struct CardFilter {
     pub stage: Option<i64>,
 }
 
-const CARD_WHERE: &str = "a.opening_id = $1 AND a.status = $2 \
-     AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $3) \
-     AND ($4 = -1 OR c.is_internal = ($4 = 1)) AND ($5 = -1 OR a.stage_id = $5)";
+/// The cards of a board, read from `applications a` alone (the board's index covers it):
+/// candidates are looked up only to leave out the viewer's own internal reports (a short
+/// list found through `candidates_manager`) and when the board is filtered by kind.
+const CARD_WHERE: &str = "a.opening_id = $1 AND a.status = $2 AND ($5 = -1 OR a.stage_id = $5) \
+     AND a.candidate_id NOT IN (SELECT m.id FROM candidates m \
+       WHERE m.current_manager_id = $3 AND m.is_internal = TRUE) \
+     AND ($4 = -1 OR EXISTS (SELECT 1 FROM candidates k \
+       WHERE k.id = a.candidate_id AND k.is_internal = ($4 = 1)))";
 
 fn internal_flag(internal: Option<bool>) -> i64 {
     internal.map_or(-1, i64::from)
 }
 
 /// Cards in each stage, the longest in the stage first: those numbered `from + 1` to
-/// `from + per_stage` of every stage (one window query, however many cards).
+/// `from + per_stage` of every stage, each with its stage's total (one window query,
+/// however many cards).
 #[tracing::instrument(skip(db))]
 pub async fn cards<'c>(
     db: impl AnyExecutor<'c>,
@@ -76,15 +84,15 @@ pub async fn cards<'c>(
     per_stage: i64,
 ) -> sqlx::Result<Vec<CardRow>> {
     sqlx::query_as(&format!(
-        "SELECT t.id, t.candidate_id, t.candidate_name, t.is_internal, t.stage_id, \
-         t.stage_entered_at, \
+        "SELECT t.id, t.candidate_id, c.name AS candidate_name, c.is_internal, t.stage_id, \
+         t.stage_entered_at, t.stage_total, \
          (SELECT MIN(i.starts_at) FROM interviews i WHERE i.application_id = t.id \
           AND i.status = 'scheduled' AND i.starts_at > $9 AND i.ends_at > $6) AS next_interview_at \
-         FROM (SELECT a.id, a.candidate_id, c.name AS candidate_name, c.is_internal, a.stage_id, \
-               a.stage_entered_at, ROW_NUMBER() OVER ( \
-                 PARTITION BY a.stage_id ORDER BY a.stage_entered_at, a.id) AS n \
-               FROM applications a JOIN candidates c ON c.id = a.candidate_id \
-               WHERE {CARD_WHERE}) t \
+         FROM (SELECT a.id, a.candidate_id, a.stage_id, a.stage_entered_at, ROW_NUMBER() OVER ( \
+                 PARTITION BY a.stage_id ORDER BY a.stage_entered_at, a.id) AS n, \
+               COUNT(*) OVER (PARTITION BY a.stage_id) AS stage_total \
+               FROM applications a WHERE {CARD_WHERE}) t \
+         JOIN candidates c ON c.id = t.candidate_id \
          WHERE t.n > $7 AND t.n <= $7 + $8 ORDER BY t.stage_id, t.n"
     ))
     .bind(filter.opening_id)
@@ -100,15 +108,15 @@ pub async fn cards<'c>(
     .await
 }
 
-/// How many cards match in each stage.
+/// How many cards match in each stage (for a page past the last card, where [`cards`]
+/// returns no row to carry the totals).
 #[tracing::instrument(skip(db))]
 pub async fn card_counts<'c>(
     db: impl AnyExecutor<'c>,
     filter: CardFilter,
 ) -> sqlx::Result<Vec<(i64, i64)>> {
     sqlx::query_as(&format!(
-        "SELECT a.stage_id, COUNT(*) FROM applications a \
-         JOIN candidates c ON c.id = a.candidate_id WHERE {CARD_WHERE} GROUP BY a.stage_id"
+        "SELECT a.stage_id, COUNT(*) FROM applications a WHERE {CARD_WHERE} GROUP BY a.stage_id"
     ))
     .bind(filter.opening_id)
     .bind(filter.status)

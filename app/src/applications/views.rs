@@ -89,11 +89,17 @@ async fn board_with(
     )
     .await
     .context("loading the board")?;
-    let counts: BTreeMap<i64, i64> = repo::card_counts(db, filter)
-        .await
-        .context("counting the board")?
-        .into_iter()
-        .collect();
+    // Each card carries its stage's total; a stage without a card on the first page has
+    // none. Only a page past the end of a stage needs counting apart.
+    let counts: BTreeMap<i64, i64> = if from == 0 || !cards.is_empty() {
+        cards.iter().map(|c| (c.stage_id, c.stage_total)).collect()
+    } else {
+        repo::card_counts(db, filter)
+            .await
+            .context("counting the board")?
+            .into_iter()
+            .collect()
+    };
     let columns: Vec<BoardColumn> = stages
         .iter()
         .filter(|s| filters.stage.is_none_or(|id| id == s.id))

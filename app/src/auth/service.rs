@@ -3,7 +3,7 @@
 use super::password::Hasher;
 use super::PasswordChangeInput;
 use super::{links, repo, AdminInput, CurrentUser, LoginInput, NewPasswordInput};
-use crate::access::{self, Myself, Scope};
+use crate::access::{Myself, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -18,12 +18,8 @@ pub const BAD_CREDENTIALS: &str = "That email and password do not match an activ
 /// The user a session belongs to, if the account is still active and the session's epoch
 /// is current (a password change or deactivation bumps the epoch).
 pub async fn session_user(db: &Db, user_id: i64, epoch: i64) -> AppResult<Option<CurrentUser>> {
-    match users::account(db, user_id).await? {
-        Some(account) if account.active && account.session_epoch == epoch => {
-            let mut user = users::current_user(account);
-            user.is_hiring_manager = access::manages_any_opening(db, user.id).await?;
-            Ok(Some(user))
-        }
+    match users::session_account(db, user_id).await? {
+        Some((user, session_epoch, active)) if active && session_epoch == epoch => Ok(Some(user)),
         _ => Ok(None),
     }
 }

@@ -234,29 +234,42 @@ pub fn SelectField(
             <select
                 id=id.clone()
                 name=name
+                inner_html=options_html(placeholder.as_deref(), &options, selected.get_untracked().as_deref())
                 prop:value=move || selected.get().unwrap_or_else(|| default.clone())
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described
             >
-                {placeholder.map(|p| view! { <option value="">{p}</option> })}
-                {options
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let is_selected = {
-                            let value = value.clone();
-                            move || selected.get().as_deref() == Some(value.as_str())
-                        };
-                        view! {
-                            <option value=value selected=is_selected>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
             </select>
             <FieldMessage id=id error=error />
         </div>
     }
+}
+
+/// A select's `<option>`s as one escaped string. Pickers with hundreds of choices (time
+/// zones, people) render in one piece instead of a view per option, and an option whose
+/// value is its text carries no `value` attribute (the browser sends the text).
+fn options_html(
+    placeholder: Option<&str>,
+    options: &[(String, String)],
+    selected: Option<&str>,
+) -> String {
+    use html_escape::{encode_double_quoted_attribute as attribute, encode_text as text};
+    use std::fmt::Write;
+    let mut html = String::with_capacity(options.len() * 40);
+    if let Some(placeholder) = placeholder {
+        let _ = write!(html, "<option value=\"\">{}</option>", text(placeholder));
+    }
+    for (value, label) in options {
+        html.push_str("<option");
+        if value != label {
+            let _ = write!(html, " value=\"{}\"", attribute(value));
+        }
+        if selected == Some(value.as_str()) {
+            html.push_str(" selected");
+        }
+        let _ = write!(html, ">{}</option>", text(label));
+    }
+    html
 }
 
 /// The message for a whole form: what failed, or the summary of field errors.

@@ -370,12 +370,13 @@ pub async fn upcoming_for_opening<'c>(
 ) -> sqlx::Result<Vec<UpcomingRow>> {
     let longest = crate::openings::service::DURATION_RANGE.end() * 60;
     sqlx::query_as(
-        "SELECT i.id AS interview_id, i.application_id, c.name AS candidate_name, i.title, \
+        "SELECT i.id AS interview_id, i.application_id, \
+         (SELECT c.name FROM candidates c WHERE c.id = a.candidate_id) AS candidate_name, i.title, \
          i.starts_at, i.ends_at FROM interviews i JOIN applications a ON a.id = i.application_id \
-         JOIN candidates c ON c.id = a.candidate_id \
          WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.starts_at > $4 \
          AND i.ends_at > $3 \
-         AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
+         AND a.candidate_id NOT IN (SELECT m.id FROM candidates m \
+           WHERE m.current_manager_id = $2 AND m.is_internal = TRUE) \
          ORDER BY i.starts_at, i.id LIMIT 20",
     )
     .bind(opening_id)
@@ -429,7 +430,8 @@ pub struct LoopRow {
 
 /// Who owns what in the (not cancelled) current-stage loops of the active applications
 /// `ids` of an opening, in interview stages, without candidacies hidden from
-/// `hidden_from`, in the order of `ids`' stage time (longest in stage first).
+/// `hidden_from`, in the order of `ids`' stage time (longest in stage first). The ids lead
+/// (`+a.opening_id` keeps the planner from walking the whole opening instead).
 #[tracing::instrument(skip(db))]
 pub async fn loops_of_applications<'c>(
     db: impl AnyExecutor<'c>,
@@ -451,7 +453,7 @@ pub async fn loops_of_applications<'c>(
          JOIN users u ON u.id = ia.user_id \
          LEFT JOIN assignment_skill_areas asa ON asa.assignment_id = ia.id \
          LEFT JOIN skill_areas s ON s.id = asa.skill_area_id \
-         WHERE a.opening_id = $1 AND a.id IN ({}) AND a.status = 'active' \
+         WHERE a.id IN ({}) AND +a.opening_id = $1 AND a.status = 'active' \
          AND st.kind = 'interview' AND i.status = 'scheduled' \
          AND NOT (c.is_internal = TRUE AND COALESCE(c.current_manager_id, -1) = $2) \
          ORDER BY a.stage_entered_at, a.id, ia.id, lower(s.name)",

@@ -47,6 +47,32 @@ pub async fn find_by_id<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<O
         .await
 }
 
+/// An account and whether it is the hiring manager of any opening: the user of every
+/// signed-in request, read in one statement.
+#[derive(Debug, FromRow)]
+pub struct SessionRow {
+    #[sqlx(flatten)]
+    pub account: UserRow,
+    #[sqlx(try_from = "crate::db::Flag")]
+    pub manages_openings: bool,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn find_for_session<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+) -> sqlx::Result<Option<SessionRow>> {
+    sqlx::query_as(
+        "SELECT id, name, email, timezone, role, active, password_hash, session_epoch, \
+         created_at, updated_at, \
+         EXISTS (SELECT 1 FROM openings o WHERE o.hiring_manager_id = users.id) AS manages_openings \
+         FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
 /// Looks an account up by its (already lower-cased) email.
 #[tracing::instrument(skip_all)]
 pub async fn find_by_email<'c>(

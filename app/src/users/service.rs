@@ -52,6 +52,24 @@ pub fn current_user(account: Account) -> CurrentUser {
     }
 }
 
+/// The signed-in form of an account, with its session epoch and whether it is active, for
+/// the user of a request (one statement).
+pub async fn session_account(
+    db: &crate::db::Db,
+    id: i64,
+) -> AppResult<Option<(CurrentUser, i64, bool)>> {
+    let row = repo::find_for_session(db, id)
+        .await
+        .context("loading the signed-in account")?;
+    Ok(row.map(|row| {
+        let epoch = row.account.session_epoch;
+        let active = row.account.active;
+        let mut user = current_user(row.account);
+        user.is_hiring_manager = row.manages_openings;
+        (user, epoch, active)
+    }))
+}
+
 /// An account by id, with its credentials (for signing in and sessions).
 pub async fn account<'c>(db: impl AnyExecutor<'c>, id: i64) -> AppResult<Option<Account>> {
     Ok(repo::find_by_id(db, id)

@@ -11,6 +11,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use sqlx::AnyPool;
 use std::fmt::Write as _;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 /// The queries "My interviews" runs for its two lists (kept identical to the product's
 /// repository by hand: the baseline must not use the product's code).
@@ -134,7 +135,10 @@ pub async fn serve(database_url: &str, port: u16, user_id: i64) -> anyhow::Resul
     let app = Router::new()
         .route("/health", get(|| async { "ok" }))
         .route("/my-interviews", get(my_interviews))
-        .with_state(Baseline { db, user_id });
+        .with_state(Baseline { db, user_id })
+        // Browsers (and the load generator) ask for gzip; the baseline answers as Hireloop
+        // does, so that both pay for the same bytes on the wire.
+        .layer(CompressionLayer::new().quality(CompressionLevel::Fastest));
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .context("binding the baseline")?;
