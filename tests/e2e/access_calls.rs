@@ -28,6 +28,7 @@ use app::openings::api::{
     GetPlan, ListOpenings, MoveStage, OpeningAudit, OpeningForm, UpdateOpening, UpdateStage,
 };
 use app::openings::{CopyPlanInput, OpeningInput, StageInput, StageUpdateInput, TemplateInput};
+use app::paging::PageNumber;
 use app::skills::api::{
     CreateSkillArea, DeleteSkillArea, ListSkillAreas, RenameSkillArea, SetSkillAreaArchived,
 };
@@ -271,7 +272,7 @@ pub(crate) async fn calls_for(
         ),
         call(
             ListAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
             },
             ADMINS,
             Reads,
@@ -309,7 +310,7 @@ pub(crate) async fn calls_for(
         // Openings and plans.
         call(
             ListOpenings {
-                page: Default::default(),
+                page: PageNumber::default(),
             },
             SIGNED_IN,
             Reads,
@@ -416,7 +417,7 @@ pub(crate) async fn calls_for(
         ),
         call(
             OpeningAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
                 opening_id: fx.backend,
             },
             OPENING_MANAGERS,
@@ -425,7 +426,7 @@ pub(crate) async fn calls_for(
         // Candidates.
         call(
             SearchCandidates {
-                page: Default::default(),
+                page: PageNumber::default(),
                 query: String::new(),
             },
             PLANNERS,
@@ -596,7 +597,7 @@ pub(crate) async fn calls_for(
         ),
         call(
             GetMyInterviews {
-                past_page: Default::default(),
+                past_page: PageNumber::default(),
             },
             SIGNED_IN,
             Reads,

@@ -18,6 +18,7 @@ use app::openings::api::{
     AddStage, CopyPlan, DeleteStage, GetOpening, GetPlan, ListOpenings, OpeningAudit, UpdateOpening,
 };
 use app::openings::{CopyPlanInput, OpeningInput, StageInput};
+use app::paging::PageNumber;
 use app::skills::api::ListSkillAreas;
 use app::values::Checkbox;
 use hireloop_tests::fixture::external;
@@ -274,7 +275,7 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
         &sam,
         &traces,
         ListOpenings {
-            page: Default::default(),
+            page: PageNumber::default(),
         },
     )
     .await?;
@@ -337,7 +338,7 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
             &sam,
             &traces,
             SearchCandidates {
-                page: Default::default(),
+                page: PageNumber::default(),
                 query: query.into(),
             },
         )
@@ -349,7 +350,7 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
         &sam,
         &traces,
         GetMyInterviews {
-            past_page: Default::default(),
+            past_page: PageNumber::default(),
         },
     )
     .await?;
@@ -358,7 +359,7 @@ pub async fn an_internal_candidates_manager_finds_no_trace(backend: Backend) -> 
         &sam,
         &traces,
         OpeningAudit {
-            page: Default::default(),
+            page: PageNumber::default(),
             opening_id: fx.backend,
         },
     )

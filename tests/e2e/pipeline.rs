@@ -14,6 +14,7 @@ use app::openings::api::{
 use app::openings::{
     CopyPlanInput, OpeningInput, PlanData, StageInput, StageUpdateInput, TemplateInput,
 };
+use app::paging::PageNumber;
 use app::skills::api::{
     CreateSkillArea, DeleteSkillArea, ListSkillAreas, RenameSkillArea, SetSkillAreaArchived,
 };
@@ -613,7 +614,7 @@ async fn internal_candidates_skip_their_tracks_stages(backend: Backend) -> TestR
         .call(
             &hm,
             app::openings::api::OpeningAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
                 opening_id: fx.backend,
             },
         )

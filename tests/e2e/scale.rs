@@ -273,11 +273,11 @@ async fn lists_stay_bounded_and_paged_over_years_of_data(backend: Backend) -> Te
             .map(|a| a.status)
         }
     });
-    let (moved, edited) = tokio::join!(
+    let (move_results, edit_results) = tokio::join!(
         futures::future::join_all(moves),
         futures::future::join_all(edits)
     );
-    for status in moved.into_iter().chain(edited) {
+    for status in move_results.into_iter().chain(edit_results) {
         ensure!(
             status? == reqwest::StatusCode::OK,
             "a concurrent write failed"

@@ -13,6 +13,7 @@ use app::interviews::{
     CancelInput, InterviewerInput, RescheduleInput, ScheduleInput, MAX_INTERVIEWERS,
 };
 use app::openings::api::OpeningAudit;
+use app::paging::PageNumber;
 use app::values::{Checkbox, Role};
 use hireloop_tests::{spawn_app, Backend, Fixture, Options, TestApp, TestResult};
 use reqwest::StatusCode;
@@ -555,7 +556,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         .call(
             &hm,
             OpeningAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
                 opening_id: fx.backend,
             },
         )
@@ -582,7 +583,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         .call(
             &admin,
             ListAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
             },
         )
         .await?
@@ -596,7 +597,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
     app.call(
         &hm,
         ListAudit {
-            page: Default::default(),
+            page: PageNumber::default(),
         },
     )
     .await?
@@ -605,7 +606,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
     app.call(
         &manager,
         OpeningAudit {
-            page: Default::default(),
+            page: PageNumber::default(),
             opening_id: fx.backend,
         },
     )
@@ -616,7 +617,7 @@ async fn audit_log_is_for_admins_and_the_openings_manager(backend: Backend) -> T
         .call(
             &manager,
             OpeningAudit {
-                page: Default::default(),
+                page: PageNumber::default(),
                 opening_id: fx.support_lead,
             },
         )

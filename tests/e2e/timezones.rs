@@ -6,6 +6,7 @@ use crate::scheduling::{confirmed, form, schedule};
 use anyhow::{ensure, Context};
 use app::applications::api::GetApplication;
 use app::interviews::api::{GetInterview, GetKit, GetMyInterviews};
+use app::paging::PageNumber;
 use app::users::api::UpdateMyTimezone;
 use app::users::TimezoneInput;
 use hireloop_tests::{spawn_app, Backend, Fixture, Options, TestApp, TestResult};
@@ -65,7 +66,7 @@ async fn times_are_shown_in_each_viewers_time_zone(backend: Backend) -> TestResu
         .call(
             &tom,
             GetMyInterviews {
-                past_page: Default::default(),
+                past_page: PageNumber::default(),
             },
         )
         .await?

@@ -61,7 +61,7 @@ pub async fn store_pdf(
     let name = clean_file_name(file_name);
     let size = bytes.len();
     let mut tx = begin_write(db).await?;
-    repo::set_resume_pdf(&mut *tx, id, &name, bytes, now)
+    repo::set_resume_pdf(&mut tx, id, &name, bytes, now)
         .await
         .context("storing the resume")?;
     audit::record(

@@ -22,7 +22,18 @@ use rand::prelude::*;
 use serde_json::json;
 use sqlx::AnyConnection;
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::time::Instant;
+
+/// The hiring plan every seeded opening gets: stage name, kind, and whether internal
+/// candidates skip it.
+const PLAN: [(&str, &str, bool); 5] = [
+    ("Application review", "review", false),
+    ("Phone screen", "interview", true),
+    ("Technical loop", "interview", false),
+    ("Debrief", "debrief", false),
+    ("Offer", "offer", false),
+];
 
 const DAY: i64 = 86_400;
 const YEAR: i64 = 365 * DAY;
@@ -716,13 +727,6 @@ impl Loader {
         let mut template_skills =
             Table::new("template_skill_areas", &["template_id", "skill_area_id"]);
         let mut template_rows: Vec<Vec<Value>> = Vec::new();
-        const PLAN: [(&str, &str, bool); 5] = [
-            ("Application review", "review", false),
-            ("Phone screen", "interview", true),
-            ("Technical loop", "interview", false),
-            ("Debrief", "debrief", false),
-            ("Offer", "offer", false),
-        ];
         for index in 1..self.openings.len() {
             let (opening_id, created_at, skills) = {
                 let o = &self.openings[index];
@@ -737,7 +741,7 @@ impl Loader {
                         vec![
                             stage_id.into(),
                             opening_id.into(),
-                            (position as i64 + 1).into(),
+                            (int(position) + 1).into(),
                             (*name).into(),
                             (*kind).into(),
                             (*skip).into(),
@@ -752,7 +756,7 @@ impl Loader {
                         .map(|(n, s)| {
                             (
                                 format!("Loop interview {}", n + 1),
-                                45 + 15 * (n as i64 % 2),
+                                45 + 15 * (int(n) % 2),
                                 *s,
                             )
                         })
@@ -765,7 +769,7 @@ impl Loader {
                     template_rows.push(vec![
                         template_id.into(),
                         stage_id.into(),
-                        (t_position as i64 + 1).into(),
+                        (int(t_position) + 1).into(),
                         t_name.clone().into(),
                         minutes.into(),
                     ]);
@@ -820,12 +824,10 @@ impl Loader {
         for _ in 0..self.rng.gen_range(2..5) {
             let employer = *self.pick(EMPLOYERS);
             let from = self.rng.gen_range(2008..2023);
-            text.push_str(&format!(
-                "### {employer} ({from}–{})\n\n",
-                from + self.rng.gen_range(1..4)
-            ));
+            let to = from + self.rng.gen_range(1..4);
+            let _ = write!(text, "### {employer} ({from}–{to})\n\n");
             for _ in 0..self.rng.gen_range(2..5) {
-                text.push_str(&format!("- {}\n", self.pick(EXPERIENCE)));
+                let _ = writeln!(text, "- {}", self.pick(EXPERIENCE));
             }
             text.push('\n');
         }
@@ -884,7 +886,7 @@ impl Loader {
             let created_at = self.now - self.rng.gen_range(DAY..3 * YEAR);
             let resume = self.resume(&name);
             let pdf = self.chance(0.05).then(|| self.pdf());
-            let pdf_size = pdf.as_ref().map(|p| p.len() as i64);
+            let pdf_size = pdf.as_ref().map(|p| int(p.len()));
             let creator = self.pick(&self.managers.clone()).id;
             table
                 .push(
@@ -1014,7 +1016,7 @@ impl Loader {
             } else {
                 o.created_at + self.rng.gen_range(0..(self.now - o.created_at).max(DAY))
             };
-            let entered = created_at + reached as i64 * 9 * DAY;
+            let entered = created_at + int(reached) * 9 * DAY;
             let reason = match status {
                 "rejected" => Some((*self.pick(REJECTION_REASONS)).to_owned()),
                 "withdrawn" => Some((*self.pick(WITHDRAWAL_REASONS)).to_owned()),
@@ -1393,7 +1395,7 @@ impl Loader {
         mut self,
         conn: &mut AnyConnection,
     ) -> anyhow::Result<Vec<(&'static str, u64)>> {
-        let written = (self.ids.audit - 1) as usize;
+        let written = usize::try_from(self.ids.audit - 1).unwrap_or(0);
         let mut filler = self.volume.audit.saturating_sub(written);
         while filler > 0 && !self.candidates.is_empty() {
             let index = self.rng.gen_range(0..self.candidates.len());
@@ -1481,7 +1483,7 @@ impl Loader {
             )
             .await?;
             for step in 1..=reached {
-                let at = (created_at + step as i64 * 9 * DAY).min(self.now);
+                let at = (created_at + int(step) * 9 * DAY).min(self.now);
                 self.event(
                     conn,
                     id,
@@ -1508,7 +1510,7 @@ impl Loader {
                 .await?;
             }
             if status != "active" {
-                let at = (created_at + (reached as i64 + 1) * 9 * DAY).min(self.now);
+                let at = (created_at + (int(reached) + 1) * 9 * DAY).min(self.now);
                 self.event(
                     conn,
                     id,
@@ -1537,4 +1539,9 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// A count or index as a database integer (seeded volumes are far below `i64::MAX`).
+fn int(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

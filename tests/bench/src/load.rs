@@ -41,6 +41,7 @@ where
     Arc::new(f)
 }
 
+#[allow(clippy::unnecessary_box_returns)] // Goose's transactions fail with this box.
 fn custom_error(message: String) -> Box<TransactionError> {
     Box::new(TransactionError::Custom(message))
 }

@@ -31,6 +31,10 @@ const fn page(name: &'static str, user: &'static str, path: fn(&Targets) -> Stri
 /// Every page the benchmark measures. Adding a page is one line.
 pub const PAGES: &[Page] = &[
     page("Sign-in page", ANONYMOUS, |_| "/login".into()),
+    // A static file on kept-alive connections (stalled 40 ms each without TCP_NODELAY).
+    page("Stylesheet (static file)", ANONYMOUS, |_| {
+        "/pkg/hireloop.css".into()
+    }),
     page("Dashboard (interviewer)", IVAN, |_| "/".into()),
     page("Dashboard (admin)", ADA, |_| "/".into()),
     page("My interviews (busiest interviewer)", IVAN, |_| {
@@ -252,8 +256,8 @@ fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
     let application = *own(&t.movable, state, MAX_WRITERS)?;
     let share = (t.movable.len() / MAX_WRITERS).max(1);
     // Each application alternates: the first round moves it on, the next one back.
-    let forward = (state.calls / share) % 2 == 0;
-    let stage = if forward {
+    let forward = (state.calls / share).is_multiple_of(2);
+    let target_stage = if forward {
         t.debrief_stage
     } else {
         t.loop_stage
@@ -261,7 +265,7 @@ fn move_card(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
     let body = form(&app::applications::api::MoveApplication {
         id: application,
         input: MoveInput {
-            stage_id: stage.to_string(),
+            stage_id: target_stage.to_string(),
         },
     })?;
     Ok((path_of::<app::applications::api::MoveApplication>(), body))

@@ -168,7 +168,7 @@ pub fn peak_rss_mb(pid: u32) -> f64 {
 
 async fn wait_healthy(url: &str, log: &Path) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
+    let deadline = Instant::now() + Duration::from_mins(1);
     while Instant::now() < deadline {
         if let Ok(response) = client.get(format!("{url}/health")).send().await {
             if response.status().is_success() {

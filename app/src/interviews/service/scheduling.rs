@@ -439,7 +439,7 @@ pub async fn reschedule(
     .await?
     .finish()?;
     repo::reschedule(
-        &mut *tx,
+        &mut tx,
         interview.id,
         slot.start,
         slot.duration_minutes,
