@@ -4,6 +4,8 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
+mod parse;
+#[cfg(feature = "ssr")]
 pub mod pdf;
 #[cfg(feature = "ssr")]
 mod repo;
