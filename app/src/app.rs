@@ -1,6 +1,7 @@
 //! The HTML shell, the navigation and the route table.
 
 use crate::admin::AdminPage;
+use crate::agendas::pages::{AgendaEditorPage, AgendaTemplatePage, AgendaTemplatesPage};
 use crate::applications::pages::ApplicationPage;
 use crate::audit::pages::{AuditPage, OpeningAuditPage};
 use crate::auth::api::{get_current_user, Logout};
@@ -9,9 +10,13 @@ use crate::auth::CurrentUser;
 use crate::candidates::pages::{
     CandidatePage, CandidatesPage, EditCandidatePage, NewCandidatePage,
 };
+use crate::challenges::pages::{
+    ChallengePage, ChallengesPage, EditChallengePage, NewChallengePage,
+};
 use crate::components::{NotFound, UserResource};
 use crate::dashboard::DashboardPage;
 use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
+use crate::live::pages::LivePage;
 use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
 use crate::openings::plan::PlanPage;
 use crate::skills::pages::SkillAreasPage;
@@ -102,6 +107,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/applications/:id/schedule") view=SchedulePage ssr=SsrMode::Async />
                     <Route path=path!("/interviews/:id") view=InterviewPage ssr=SsrMode::Async />
                     <Route path=path!("/interviews/:id/kit") view=KitPage ssr=SsrMode::Async />
+                    <Route path=path!("/interviews/:id/agenda") view=AgendaEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/interviews/:id/live") view=LivePage ssr=SsrMode::Async />
+                    <Route path=path!("/agendas") view=AgendaTemplatesPage ssr=SsrMode::Async />
+                    <Route path=path!("/agendas/:id") view=AgendaTemplatePage ssr=SsrMode::Async />
+                    <Route path=path!("/challenges") view=ChallengesPage ssr=SsrMode::Async />
+                    <Route path=path!("/challenges/new") view=NewChallengePage ssr=SsrMode::Async />
+                    <Route path=path!("/challenges/:id") view=ChallengePage ssr=SsrMode::Async />
+                    <Route path=path!("/challenges/:id/edit") view=EditChallengePage ssr=SsrMode::Async />
                     <Route path=path!("/my-interviews") view=MyInterviewsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/skill-areas") view=SkillAreasPage ssr=SsrMode::Async />
@@ -150,7 +163,14 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 "Dashboard"
             </A>
             <A href="/openings">"Openings"</A>
-            {(user.is_admin() || user.is_hiring_manager).then(|| view! { <A href="/candidates">"Candidates"</A> })}
+            {(user.is_admin() || user.is_hiring_manager)
+                .then(|| {
+                    view! {
+                        <A href="/candidates">"Candidates"</A>
+                        <A href="/challenges">"Challenges"</A>
+                        <A href="/agendas">"Agendas"</A>
+                    }
+                })}
             <A href="/my-interviews">"My interviews"</A>
             {user.is_admin().then(|| view! { <A href="/admin">"Admin"</A> })}
         </nav>

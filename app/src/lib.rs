@@ -10,16 +10,19 @@
 #![recursion_limit = "256"]
 
 pub mod admin;
+pub mod agendas;
 pub mod app;
 pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod candidates;
+pub mod challenges;
 pub mod components;
 pub mod dashboard;
 pub mod error;
 mod form_encoding;
 pub mod interviews;
+pub mod live;
 pub mod openings;
 pub mod paging;
 pub mod skills;
@@ -42,6 +45,8 @@ pub mod state;
 pub mod time;
 
 #[cfg(feature = "hydrate")]
+mod agenda_total;
+#[cfg(feature = "hydrate")]
 mod enhance;
 
 /// Entry point of the browser bundle. Pages are rendered on the server; Leptos's island
@@ -54,6 +59,7 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
     enhance::install();
+    agenda_total::install();
     // A marker for tests and styles: client code now runs on this page.
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -94,7 +94,9 @@ pub struct TestApp {
     /// The server's clock: tests move it instead of sleeping. It starts at 12:00 UTC of
     /// today, so that "in two days" is the same date in every zone the tests use.
     pub clock: Clock,
+    settings: Settings,
     shutdown: Option<oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     _dir: tempfile::TempDir,
 }
 
@@ -148,10 +150,12 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
     settings.upload_timeout_secs = options.upload_timeout_secs;
     let db = prepare_database(&settings).await?;
     let clock = midday_clock();
-    let application = Application::build_with(settings, db.clone(), clock.clone()).await?;
+    let application =
+        Application::build_with(settings.clone(), db.clone(), clock.clone()).await?;
     let port = application.port();
+    settings.addr.set_port(port);
     let (tx, rx) = oneshot::channel();
-    tokio::spawn(application.run_with_shutdown(async {
+    let served = tokio::spawn(application.run_with_shutdown(async {
         let _ = rx.await;
     }));
     Ok(TestApp {
@@ -161,7 +165,9 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
         backend,
         database_url,
         clock,
+        settings,
         shutdown: Some(tx),
+        served: Some(served),
         _dir: dir,
     })
 }
@@ -477,6 +483,30 @@ impl TestApp {
             .map(|(table, _)| table)
             .collect();
         anyhow::ensure!(changed.is_empty(), "{what} changed {changed:?}");
+        Ok(())
+    }
+
+    /// Stops the server and starts a new one on the same address and database, with fresh
+    /// database connections (what a restart or a deploy does). The clock runs on.
+    pub async fn restart(&mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(served) = self.served.take() {
+            served.await.context("waiting for the server to stop")??;
+        }
+        self.db.close().await;
+        let db = prepare_database(&self.settings).await?;
+        let application =
+            Application::build_with(self.settings.clone(), db.clone(), self.clock.clone())
+                .await
+                .context("starting the server again on its address")?;
+        let (tx, rx) = oneshot::channel();
+        self.served = Some(tokio::spawn(application.run_with_shutdown(async {
+            let _ = rx.await;
+        })));
+        self.shutdown = Some(tx);
+        self.db = db;
         Ok(())
     }
 

@@ -399,6 +399,10 @@ impl KitScope {
         self.facts.candidate_id
     }
 
+    pub fn opening_id(&self) -> i64 {
+        self.facts.opening_id
+    }
+
     /// Reading as someone who manages the application (not as one of its interviewers).
     pub fn manages(&self) -> bool {
         self.manages

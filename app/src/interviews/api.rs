@@ -1,7 +1,7 @@
 //! Server functions for scheduling and for interviewers.
 
 use super::{
-    CancelInput, InterviewDetail, Kit, MyInterviews, RescheduleInput, ScheduleFormData,
+    AssignChallengeInput, CancelInput, InterviewDetail, Kit, MyInterviews, RescheduleInput, ScheduleFormData,
     ScheduleInput,
 };
 use crate::error::AppError;
@@ -107,6 +107,19 @@ pub async fn get_kit(interview_id: i64) -> Result<Kit, AppError> {
         let scope =
             access::require_kit_reader(&state.db, require_user().await?, interview_id).await?;
         service::kit(&state.db, &scope, state.now()).await
+    })
+    .await
+}
+
+/// Gives an interviewer of the interview a coding challenge (or takes it away).
+#[server(endpoint = "assign_challenge")]
+pub async fn assign_challenge(id: i64, input: AssignChallengeInput) -> Result<(), AppError> {
+    endpoint::run(async move {
+        let state = app_state()?;
+        let scope = access::require_interview_manager(&state.db, require_user().await?, id).await?;
+        service::challenges::assign(&state.db, &scope, &input, state.now()).await?;
+        endpoint::redirect_form_post(&format!("/interviews/{id}?challenge=1"));
+        Ok(())
     })
     .await
 }

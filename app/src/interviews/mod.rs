@@ -126,6 +126,29 @@ pub struct InterviewDetail {
     pub start_time: String,
     pub end_time: String,
     pub history: Vec<crate::audit::AuditEntryView>,
+    /// Each interviewer's coding challenge and the ones they could get.
+    pub challenges: Vec<ChallengeSlot>,
+}
+
+/// An interviewer's coding challenge in an interview, and the library's choices for them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeSlot {
+    pub assignment_id: i64,
+    pub interviewer: String,
+    /// The skill areas they own, as a list.
+    pub skills: String,
+    pub current_id: Option<i64>,
+    pub current_title: Option<String>,
+    /// Active challenges testing one of their skill areas: `(id, label)`.
+    pub choices: Vec<(String, String)>,
+}
+
+/// What the "give a challenge" form sends (an empty challenge takes it away).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssignChallengeInput {
+    pub assignment_id: String,
+    pub challenge_id: String,
 }
 
 /// One of the user's own interviews.

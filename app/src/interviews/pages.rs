@@ -1,11 +1,11 @@
 //! Scheduling, the interview page, "My interviews" and the interview kit.
 
 use super::api::{
-    get_interview, get_kit, get_my_interviews, schedule_form, CancelInterview, RescheduleInterview,
-    ScheduleInterview,
+    get_interview, get_kit, get_my_interviews, schedule_form, AssignChallenge, CancelInterview,
+    RescheduleInterview, ScheduleInterview,
 };
 use super::{
-    InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews, ScheduleFormData,
+    ChallengeSlot, InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews, ScheduleFormData,
     MAX_INTERVIEWERS,
 };
 use crate::audit::pages::AuditTable;
@@ -256,10 +256,18 @@ pub fn InterviewPage() -> impl IntoView {
     let id = use_route_id("id");
     let reschedule = ServerAction::<RescheduleInterview>::new();
     let cancel = ServerAction::<CancelInterview>::new();
+    let assign = ServerAction::<AssignChallenge>::new();
     let detail = Resource::new(
         {
             let id = id.clone();
-            move || (id(), reschedule.version().get(), cancel.version().get())
+            move || {
+                (
+                    id(),
+                    reschedule.version().get(),
+                    cancel.version().get(),
+                    assign.version().get(),
+                )
+            }
         },
         |(id, ..)| get_interview(id),
     );
@@ -283,8 +291,15 @@ pub fn InterviewPage() -> impl IntoView {
                             {cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}
                             {d.line.cancel_reason.clone().map(|r| format!(" ({r})"))}
                         </p>
-                        <p><a href=format!("/interviews/{id}/kit")>"Open the interview kit"</a></p>
+                        <p>
+                            <a href=format!("/interviews/{id}/kit")>"Open the interview kit"</a>
+                            " · "
+                            <a href=format!("/interviews/{id}/agenda")>"Edit the agenda"</a>
+                            " · "
+                            <a href=format!("/interviews/{id}/live")>"Live interview"</a>
+                        </p>
                         <InterviewList interviews=vec![d.line.clone()] />
+                        {(!cancelled).then(|| view! { <ChallengeSlots id slots=d.challenges.clone() assign /> })}
                         {(!cancelled)
                             .then(|| {
                                 view! {
@@ -413,10 +428,21 @@ fn KitView(k: Kit) -> impl IntoView {
     view! {
         <h1>{format!("Interview kit: {} with {}", k.interview.title, c.name)}</h1>
         <p class="status-line">
-            {k.interview.when.clone()} " · " {k.interview.location.clone()}
+            {k.interview.when.clone()} " · "
+            {match crate::live::meeting_link(&k.interview.location) {
+                Some(link) => view! { <a href=link.clone() rel="noopener noreferrer" target="_blank">{format!("Join the meeting ({link})")}</a> }.into_any(),
+                None => view! { <span>{k.interview.location.clone()}</span> }.into_any(),
+            }}
             {k.interview.cancelled.then(|| view! { " " <span class="badge badge-bad">"Cancelled"</span> })}
         </p>
         <p class="hint">{format!("{} · {}", k.opening_title, k.stage_name)}</p>
+        {(!k.interview.cancelled).then(|| view! {
+            <p class="kit-actions">
+                <a class="button" href=format!("/interviews/{}/live", k.interview.id)>"Open live interview mode"</a>
+                " "
+                <a href=format!("/interviews/{}/agenda", k.interview.id)>"Review or adjust the agenda"</a>
+            </p>
+        })}
         <section class="notice">
             <h2>"You evaluate"</h2>
             {if k.my_skills.is_empty() {
@@ -463,12 +489,48 @@ fn KitView(k: Kit) -> impl IntoView {
                     }
                 })}
             {c.resume_pdf.clone().map(|(name, _)| view! { <p><a href=format!("/candidates/{}/resume.pdf", c.id)>{format!("Open {name}")}</a></p> })}
-            <h3>"Resume"</h3>
+            <h3 id="resume">"Resume"</h3>
             {if c.resume_text.is_empty() {
                 view! { <p class="hint">"No resume text."</p> }.into_any()
             } else {
                 view! { <div class="rendered-markdown resume-text" inner_html=c.resume_html.clone()></div> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Each interviewer's coding challenge, with a form to give or change it.
+#[component]
+fn ChallengeSlots(id: i64, slots: Vec<ChallengeSlot>, assign: ServerAction<AssignChallenge>) -> impl IntoView {
+    let error = action_error(assign);
+    view! {
+        <section class="panel">
+            <h2>"Coding challenges"</h2>
+            <p class="hint">"Each interviewer can get a challenge from the library that tests a skill area they own. A candidate never gets the same challenge twice."</p>
+            <FormError error=error />
+            {slots
+                .into_iter()
+                .map(|slot| {
+                    let field = format!("challenges.{}", slot.assignment_id);
+                    view! {
+                        <ActionForm action=assign attr:class="form inline-add" attr:novalidate=true>
+                            <input type="hidden" name="id" value=id />
+                            <input type="hidden" name="input[assignment_id]" value=slot.assignment_id />
+                            <SelectField
+                                label=format!("Challenge for {} ({})", slot.interviewer, slot.skills)
+                                name="input[challenge_id]"
+                                id=format!("challenge-for-{}", slot.assignment_id)
+                                options=slot.choices.clone()
+                                placeholder="No challenge"
+                                selected=slot.current_id.map(|c| c.to_string()).unwrap_or_default()
+                                hint=slot.current_title.clone().map_or_else(|| "None given yet.".to_owned(), |t| format!("Now: {t}."))
+                                error=field_error(error, field)
+                            />
+                            <button type="submit">{format!("Save challenge for {}", slot.interviewer)}</button>
+                        </ActionForm>
+                    }
+                })
+                .collect_view()}
         </section>
     }
 }

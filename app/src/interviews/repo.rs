@@ -467,3 +467,95 @@ pub async fn loops_of_applications<'c>(
     }
     query.fetch_all(db).await
 }
+
+/// An interviewer's assignment and the challenge it has, if any.
+#[derive(Debug, Clone, FromRow)]
+pub struct AssignmentChallengeRow {
+    pub assignment_id: i64,
+    pub challenge_id: Option<i64>,
+    pub challenge_title: Option<String>,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn assignment_challenges<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+) -> sqlx::Result<Vec<AssignmentChallengeRow>> {
+    sqlx::query_as(
+        "SELECT ia.id AS assignment_id, ia.challenge_id, c.title AS challenge_title \
+         FROM interview_assignments ia LEFT JOIN challenges c ON c.id = ia.challenge_id \
+         WHERE ia.interview_id = $1 ORDER BY ia.id",
+    )
+    .bind(interview_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The skill areas an assignment of interview `interview_id` owns (empty when the
+/// assignment is not one of that interview's).
+#[tracing::instrument(skip(db))]
+pub async fn assignment_skill_ids<'c>(
+    db: impl AnyExecutor<'c>,
+    assignment_id: i64,
+    interview_id: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT s.skill_area_id FROM assignment_skill_areas s \
+         JOIN interview_assignments ia ON ia.id = s.assignment_id \
+         WHERE ia.id = $1 AND ia.interview_id = $2 ORDER BY s.skill_area_id",
+    )
+    .bind(assignment_id)
+    .bind(interview_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Another interview (not cancelled) in which the candidate got the challenge: its title and
+/// start.
+#[tracing::instrument(skip(db))]
+pub async fn earlier_use<'c>(
+    db: impl AnyExecutor<'c>,
+    challenge_id: i64,
+    candidate_id: i64,
+    assignment_id: i64,
+) -> sqlx::Result<Option<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT i.title, i.starts_at FROM interview_assignments ia \
+         JOIN interviews i ON i.id = ia.interview_id \
+         JOIN applications a ON a.id = i.application_id \
+         WHERE ia.challenge_id = $1 AND a.candidate_id = $2 AND ia.id <> $3 \
+         AND i.status = 'scheduled' ORDER BY i.starts_at LIMIT 1",
+    )
+    .bind(challenge_id)
+    .bind(candidate_id)
+    .bind(assignment_id)
+    .fetch_optional(db)
+    .await
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn set_challenge(
+    conn: &mut sqlx::AnyConnection,
+    assignment_id: i64,
+    challenge_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE interview_assignments SET challenge_id = $2, challenge_rating = NULL, \
+         challenge_note = NULL, challenge_rated_at = NULL WHERE id = $1",
+    )
+    .bind(assignment_id)
+    .bind(challenge_id)
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn clock_started<'c>(db: impl AnyExecutor<'c>, interview_id: i64) -> sqlx::Result<bool> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM interview_clocks WHERE interview_id = $1")
+            .bind(interview_id)
+            .fetch_one(db)
+            .await?;
+    Ok(count > 0)
+}

@@ -57,6 +57,9 @@ pub struct Template {
     pub name: String,
     pub duration_minutes: i64,
     pub skill_areas: Vec<SkillRef>,
+    /// The agenda template each interview scheduled from it starts with.
+    #[serde(default)]
+    pub agenda: Option<(i64, String)>,
 }
 
 /// A stage of the interview plan.
@@ -124,6 +127,8 @@ pub struct PlanData {
     pub copy_sources: Vec<PersonRef>,
     /// The plan has no stages yet, so a plan can be copied into it.
     pub can_copy: bool,
+    /// Agenda templates to choose for an interview: `(id, "name (n min)")`.
+    pub agendas: Vec<(String, String)>,
 }
 
 /// What the opening form sends (new and edit).
@@ -170,6 +175,8 @@ pub struct TemplateInput {
     /// Whole minutes, as typed.
     pub duration_minutes: String,
     pub skills: Vec<i64>,
+    /// The agenda template's id as chosen (empty: none).
+    pub agenda_template_id: String,
 }
 
 /// What the "copy a plan" form sends: the opening to copy from.

@@ -99,7 +99,7 @@ fn PlanEditor(data: PlanData, actions: PlanActions) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(index, stage)| {
-                view! { <StageEditor stage=stage.clone() first=index == 0 last=index + 1 == count areas=data.skill_areas.clone() actions /> }
+                view! { <StageEditor stage=stage.clone() first=index == 0 last=index + 1 == count areas=data.skill_areas.clone() agendas=data.agendas.clone() actions /> }
             })
             .collect_view()}
         <section class="panel">
@@ -156,6 +156,7 @@ fn StageEditor(
     first: bool,
     last: bool,
     areas: Vec<crate::skills::SkillArea>,
+    agendas: Vec<(String, String)>,
     actions: PlanActions,
 ) -> impl IntoView {
     let sid = stage.id;
@@ -191,6 +192,7 @@ fn StageEditor(
                                 <li>
                                     <strong>{t.name.clone()}</strong>
                                     {format!(" — {} min — covers {covers}", t.duration_minutes)}
+                                    {t.agenda.clone().map(|(_, a)| format!(" — agenda: {a}"))}
                                     " "
                                     <ActionForm action=actions.delete_template attr:class="inline-form">
                                         <input type="hidden" name="template_id" value=t.id />
@@ -235,6 +237,15 @@ fn StageEditor(
                         options=crate::skills::choices(&areas, &[])
                         checked=Vec::new()
                         error=field_error(template_error, "skills")
+                    />
+                    <SelectField
+                        label=format!("Agenda ({name})")
+                        name="input[agenda_template_id]"
+                        id=format!("template-{sid}-agenda")
+                        options=agendas.clone()
+                        placeholder="No agenda"
+                        hint="Each interview scheduled from this one starts with a copy of this agenda."
+                        error=field_error(template_error, "agenda_template_id")
                     />
                     <button type="submit">{format!("Add interview to {name}")}</button>
                 </ActionForm>

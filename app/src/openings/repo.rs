@@ -310,6 +310,8 @@ pub struct TemplateRow {
     pub stage_id: i64,
     pub name: String,
     pub duration_minutes: i64,
+    pub agenda_id: Option<i64>,
+    pub agenda: Option<String>,
 }
 
 #[tracing::instrument(skip(db))]
@@ -318,8 +320,8 @@ pub async fn templates<'c>(
     opening_id: i64,
 ) -> sqlx::Result<Vec<TemplateRow>> {
     sqlx::query_as(
-        "SELECT t.id, t.stage_id, t.name, t.duration_minutes FROM interview_templates t \
-         JOIN stages s ON s.id = t.stage_id WHERE s.opening_id = $1 ORDER BY t.position, t.id",
+        "SELECT t.id, t.stage_id, t.name, t.duration_minutes, g.id AS agenda_id, g.name AS agenda FROM interview_templates t \
+         JOIN stages s ON s.id = t.stage_id LEFT JOIN agenda_templates g ON g.id = t.agenda_template_id WHERE s.opening_id = $1 ORDER BY t.position, t.id",
     )
     .bind(opening_id)
     .fetch_all(db)
@@ -349,15 +351,17 @@ pub async fn insert_template(
     name: &str,
     duration_minutes: i64,
     skills: &[i64],
+    agenda_template_id: Option<i64>,
 ) -> sqlx::Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO interview_templates (stage_id, position, name, duration_minutes) \
+        "INSERT INTO interview_templates (stage_id, position, name, duration_minutes, agenda_template_id) \
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM interview_templates WHERE stage_id = $1), \
-         $2, $3) RETURNING id",
+         $2, $3, $4) RETURNING id",
     )
     .bind(stage_id)
     .bind(name)
     .bind(duration_minutes)
+    .bind(agenda_template_id)
     .fetch_one(&mut *conn)
     .await?;
     for skill in skills {

@@ -3,6 +3,7 @@
 //! ([`scheduling`]), and what managers and interviewers see — loops, "My interviews" and the
 //! kit ([`views`]).
 
+pub mod challenges;
 pub mod scheduling;
 pub mod slots;
 pub mod views;

@@ -339,6 +339,9 @@ pub async fn schedule(
             .await
             .context("assigning an interviewer")?;
     }
+    if let Some(template_id) = request.template_id {
+        crate::agendas::service::copy_from_plan(&mut tx, template_id, id).await?;
+    }
     applications::record_note(
         &mut tx,
         scope,

@@ -288,7 +288,9 @@ pub async fn detail(db: &Db, scope: &InterviewScope) -> AppResult<InterviewDetai
     let candidate = candidates::facts(db, application_scope).await?;
     let (date, start_time) = time::local_parts(interview.starts_at, tz);
     let (_, end_time) = time::local_parts(interview.ends_at, tz);
+    let challenges = super::challenges::slots(db, scope, &line.assignments).await?;
     Ok(InterviewDetail {
+        challenges,
         line,
         application_id: application.id,
         candidate_name: candidate.name,
@@ -471,6 +473,7 @@ mod tests {
                 name: "Call".into(),
                 duration_minutes: 30,
                 skill_areas: vec![skill(3)],
+                agenda: None,
             }],
         }];
         let required = vec![skill(1), skill(3)];

@@ -120,6 +120,7 @@ pub(super) async fn stages_of(db: &Db, opening_id: i64) -> AppResult<Vec<Stage>>
                     name: t.name.clone(),
                     duration_minutes: t.duration_minutes,
                     skill_areas: skills_by_template.remove(&t.id).unwrap_or_default(),
+                    agenda: t.agenda_id.zip(t.agenda.clone()),
                 })
                 .collect(),
             id: s.id,
@@ -418,6 +419,7 @@ mod tests {
                     name: "t".into(),
                     duration_minutes: 45,
                     skill_areas: ids.iter().map(|id| skill(*id)).collect(),
+                    agenda: None,
                 })
                 .collect(),
         }

@@ -88,6 +88,7 @@ pub async fn plan_data(db: &Db, scope: &OpeningScope) -> AppResult<PlanData> {
         skill_areas: skills::all(db).await?,
         copy_sources,
         can_copy,
+        agendas: crate::agendas::service::template_choices(db).await?,
     })
 }
 
@@ -255,6 +256,7 @@ struct ValidTemplate {
     name: Name,
     duration: i64,
     skills: Vec<i64>,
+    agenda: Option<i64>,
 }
 
 impl TryFrom<&TemplateInput> for ValidTemplate {
@@ -267,17 +269,28 @@ impl TryFrom<&TemplateInput> for ValidTemplate {
             Name::parse_labelled(&input.name, "a name for the interview"),
         );
         let duration = errors.take("duration_minutes", parse_duration(&input.duration_minutes));
+        let agenda = errors.take(
+            "agenda_template_id",
+            match input.agenda_template_id.trim() {
+                "" => Ok(None),
+                raw => raw
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| "Choose an agenda template from the list.".to_owned()),
+            },
+        );
         if input.skills.is_empty() {
             errors.add(
                 "skills",
                 "Choose at least one skill area this interview covers.",
             );
         }
-        match (name, duration) {
-            (Some(name), Some(duration)) if errors.is_empty() => Ok(Self {
+        match (name, duration, agenda) {
+            (Some(name), Some(duration), Some(agenda)) if errors.is_empty() => Ok(Self {
                 name,
                 duration,
                 skills: input.skills.clone(),
+                agenda,
             }),
             _ => Err(errors),
         }
@@ -303,12 +316,21 @@ pub async fn add_template(
         .await?
         .map_err(|m| AppError::invalid("skills", m))?;
     let mut tx = begin_write(db).await?;
+    if let Some(agenda) = template.agenda {
+        if !crate::agendas::service::template_exists(&mut *tx, agenda).await? {
+            return Err(AppError::invalid(
+                "agenda_template_id",
+                "Choose an agenda template from the list.",
+            ));
+        }
+    }
     let id = repo::insert_template(
         &mut tx,
         stage.id,
         template.name.as_str(),
         template.duration,
         &skills,
+        template.agenda,
     )
     .await
     .context("adding the template")?;
@@ -321,7 +343,7 @@ pub async fn add_template(
             "create",
             format!("Added interview {} to {}", template.name, stage.name),
         )
-        .after(json!({"name": template.name.as_str(), "duration_minutes": template.duration, "skill_areas": skills})),
+        .after(json!({"name": template.name.as_str(), "duration_minutes": template.duration, "skill_areas": skills, "agenda_template": template.agenda})),
         now,
     )
     .await?;
@@ -417,6 +439,7 @@ pub async fn copy_plan(
                 &template.name,
                 template.duration_minutes,
                 &skills,
+                template.agenda.as_ref().map(|(id, _)| *id),
             )
             .await
             .context("copying a template")?;
