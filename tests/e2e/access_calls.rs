@@ -17,6 +17,11 @@ use app::candidates::api::{
     CandidateForm, CreateCandidate, GetCandidate, SearchCandidates, UpdateCandidate,
 };
 use app::candidates::CandidateInput;
+use app::challenges::api::{
+    ChallengeForm, CreateChallenge, GetChallengePage, ListChallenges, SetChallengeStatus,
+    UpdateChallenge,
+};
+use app::challenges::{ChallengeInput, ChallengeQuery};
 use app::dashboard::GetDashboard;
 use app::interviews::api::{
     CancelInterview, GetInterview, GetKit, GetMyInterviews, RescheduleInterview, ScheduleForm,
@@ -93,6 +98,7 @@ pub(crate) async fn calls_for(
             name: format!("Extra {n}"),
             duration_minutes: "30".into(),
             skills: vec![fx.skills.product],
+            agenda_template_id: String::new(),
         },
         now,
     )
@@ -158,6 +164,23 @@ pub(crate) async fn calls_for(
     )
     .await
     .map_err(app_error("a fresh opening"))?;
+    // A challenge per role, to read, edit and retire.
+    let challenge = |title: String| ChallengeInput {
+        title,
+        prompt: "Limit requests per client.".into(),
+        skills: vec![fx.skills.backend],
+        difficulty: "3".into(),
+        expected_minutes: "20".into(),
+        ..ChallengeInput::default()
+    };
+    let fresh_challenge = app::challenges::service::create(
+        db,
+        &hireloop_tests::fixture::planner(app, &fx.people.admin).await?,
+        &challenge(format!("Challenge {n}")),
+        now,
+    )
+    .await
+    .map_err(app_error("a fresh challenge"))?;
     let me = match role {
         Admin => fx.people.admin.id,
         HiringManager => fx.people.hiring_manager.id,
@@ -196,7 +219,7 @@ pub(crate) async fn calls_for(
     } else {
         fx.loop_stage
     };
-    Ok(vec![
+    let mut calls = vec![
         // Accounts and session.
         call(GetCurrentUser {}, EVERYONE, Reads),
         call(NeedsSetup {}, EVERYONE, Reads),
@@ -393,6 +416,7 @@ pub(crate) async fn calls_for(
                     name: format!("Chat {n}"),
                     duration_minutes: "30".into(),
                     skills: vec![fx.skills.product],
+                    agenda_template_id: String::new(),
                 },
             },
             OPENING_MANAGERS,
@@ -625,5 +649,54 @@ pub(crate) async fn calls_for(
             &[Interviewer, HiringManager, Admin],
             Reads,
         ),
-    ])
+        // The coding-challenge library.
+        call(
+            ListChallenges {
+                query: ChallengeQuery::default(),
+            },
+            PLANNERS,
+            Reads,
+        ),
+        call(
+            GetChallengePage {
+                id: fresh_challenge,
+            },
+            PLANNERS,
+            Reads,
+        ),
+        call(ChallengeForm { id: 0, rows: 0 }, PLANNERS, Reads),
+        call(
+            ChallengeForm {
+                id: fresh_challenge,
+                rows: 0,
+            },
+            PLANNERS,
+            Reads,
+        ),
+        call(
+            CreateChallenge {
+                input: challenge(format!("New challenge {n}")),
+            },
+            PLANNERS,
+            Writes,
+        ),
+        call(
+            UpdateChallenge {
+                id: fresh_challenge,
+                input: challenge(format!("Edited challenge {n}")),
+            },
+            PLANNERS,
+            Writes,
+        ),
+        call(
+            SetChallengeStatus {
+                id: fresh_challenge,
+                status: "retired".into(),
+            },
+            PLANNERS,
+            Writes,
+        ),
+    ];
+    calls.extend(crate::access_live::calls(app, fx, n).await?);
+    Ok(calls)
 }

@@ -7,13 +7,20 @@
 
 mod access;
 mod access_calls;
+mod access_live;
 mod accessibility_ui;
 mod accounts;
 mod accounts_ui;
 mod board;
+mod challenges;
+mod challenges_search;
+mod challenges_stats;
+mod challenges_ui;
 mod confidentiality;
 mod docs;
 mod fuzz;
+mod live;
+mod live_ui;
 mod pipeline;
 mod pipeline_ui;
 mod resumes;
@@ -36,11 +43,17 @@ const TEST_TIMEOUT: Duration = Duration::from_mins(4);
 fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(accounts::cases());
+    cases.extend(live::cases());
+    cases.extend(live_ui::cases());
     cases.extend(users::cases());
     cases.extend(accounts_ui::cases());
     cases.extend(pipeline::cases());
     cases.extend(resumes::cases());
     cases.extend(board::cases());
+    cases.extend(challenges::cases());
+    cases.extend(challenges_search::cases());
+    cases.extend(challenges_stats::cases());
+    cases.extend(challenges_ui::cases());
     cases.extend(scheduling::cases());
     cases.extend(timezones::cases());
     cases.extend(access::cases());

@@ -46,6 +46,7 @@ fn template(stage_id: i64, name: &str, minutes: &str, skills: Vec<i64>) -> AddTe
             name: name.into(),
             duration_minutes: minutes.into(),
             skills,
+            agenda_template_id: String::new(),
         },
     }
 }

@@ -254,6 +254,7 @@ impl Fixture {
                     name: name.into(),
                     duration_minutes: minutes.into(),
                     skills: vec![area],
+                    agenda_template_id: String::new(),
                 };
                 openings::add_template(db, &managed, &input, now)
                     .await

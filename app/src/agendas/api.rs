@@ -2,8 +2,8 @@
 //! agenda: its interviewers and the people who manage its application.
 
 use super::{
-    AgendaEditorData, AgendaInput, AgendaTemplateData, AgendaTemplateInput,
-    AgendaTemplateSummary, UseTemplateInput,
+    AgendaEditorData, AgendaInput, AgendaTemplateData, AgendaTemplateInput, AgendaTemplateSummary,
+    UseTemplateInput,
 };
 use crate::error::AppError;
 use leptos::prelude::*;

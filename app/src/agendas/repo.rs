@@ -14,7 +14,7 @@ pub async fn templates<'c>(db: impl AnyExecutor<'c>) -> sqlx::Result<Vec<AgendaT
     sqlx::query_as(
         "SELECT t.id, t.name, \
          (SELECT COUNT(*) FROM agenda_template_items i WHERE i.template_id = t.id) AS items, \
-         (SELECT COALESCE(SUM(i.minutes), 0) FROM agenda_template_items i WHERE i.template_id = t.id) AS total_minutes, \
+         (SELECT CAST(COALESCE(SUM(i.minutes), 0) AS BIGINT) FROM agenda_template_items i WHERE i.template_id = t.id) AS total_minutes, \
          (SELECT COUNT(*) FROM interview_templates it WHERE it.agenda_template_id = t.id) AS used_by \
          FROM agenda_templates t ORDER BY t.name, t.id LIMIT $1",
     )
@@ -32,7 +32,10 @@ pub async fn template_name<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Resul
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn template_items<'c>(db: impl AnyExecutor<'c>, id: i64) -> sqlx::Result<Vec<AgendaItem>> {
+pub async fn template_items<'c>(
+    db: impl AnyExecutor<'c>,
+    id: i64,
+) -> sqlx::Result<Vec<AgendaItem>> {
     sqlx::query_as(
         "SELECT id, position, title, minutes, guidance, is_coding AS coding \
          FROM agenda_template_items WHERE template_id = $1 ORDER BY position, id",

@@ -165,7 +165,11 @@ pub fn coding_shortfall(coding_minutes: Option<i64>, expected: i64) -> Option<i6
 }
 
 /// The warning for a coding item shorter than its challenge needs.
-pub fn shortfall_warning(challenge: &str, expected: i64, coding_minutes: Option<i64>) -> Option<String> {
+pub fn shortfall_warning(
+    challenge: &str,
+    expected: i64,
+    coding_minutes: Option<i64>,
+) -> Option<String> {
     match coding_minutes {
         None => Some(format!(
             "No item is marked as the coding challenge; {challenge} expects {}.",
@@ -226,7 +230,10 @@ mod tests {
     #[test]
     fn each_bad_row_gets_its_own_message() {
         let mut errors = FieldErrors::new();
-        parse_items(&[row("Intro", "0"), row("", "5"), row("Ok", "x")], &mut errors);
+        parse_items(
+            &[row("Intro", "0"), row("", "5"), row("Ok", "x")],
+            &mut errors,
+        );
         assert!(errors.get("items.0.minutes").is_some());
         assert!(errors.get("items.1.title").is_some());
         assert!(errors.get("items.2.minutes").is_some());
@@ -271,7 +278,10 @@ mod tests {
         };
         assert!(over_duration(&items(&[2, 5, 18, 15, 5]), 45).is_none());
         let message = over_duration(&items(&[2, 5, 18, 20, 5]), 45).unwrap();
-        assert!(message.contains("50 minutes, 5 minutes more than the interview's 45"), "{message}");
+        assert!(
+            message.contains("50 minutes, 5 minutes more than the interview's 45"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ use sqlx::AnyConnection;
 
 /// How many blank rows to offer: `asked`, or the default, within the item limit.
 fn blank_rows(asked: usize, existing: usize) -> usize {
-    let wanted = if asked == 0 { DEFAULT_BLANK_ROWS } else { asked };
+    let wanted = if asked == 0 {
+        DEFAULT_BLANK_ROWS
+    } else {
+        asked
+    };
     wanted.min(MAX_ITEMS.saturating_sub(existing).max(1))
 }
 
@@ -37,7 +41,9 @@ fn snapshot_rows(items: &[AgendaItem]) -> serde_json::Value {
 }
 
 pub async fn templates(db: &Db, _planner: &Planner) -> AppResult<Vec<AgendaTemplateSummary>> {
-    Ok(repo::templates(db).await.context("listing agenda templates")?)
+    Ok(repo::templates(db)
+        .await
+        .context("listing agenda templates")?)
 }
 
 /// Agenda templates as picker choices: `(id, "name (n min)")`.
@@ -47,7 +53,12 @@ pub async fn template_choices(db: &Db) -> AppResult<Vec<(String, String)>> {
         .context("listing agenda templates")?
         .into_iter()
         .filter(|t| t.items > 0)
-        .map(|t| (t.id.to_string(), format!("{} ({} min)", t.name, t.total_minutes)))
+        .map(|t| {
+            (
+                t.id.to_string(),
+                format!("{} ({} min)", t.name, t.total_minutes),
+            )
+        })
         .collect())
 }
 
@@ -68,7 +79,11 @@ pub async fn create_template(
 ) -> AppResult<i64> {
     let mut errors = FieldErrors::new();
     let name = errors.take("name", parse_name(&input.name));
-    let items = if input.items.iter().all(|r| r.title.trim().is_empty() && r.minutes.trim().is_empty()) {
+    let items = if input
+        .items
+        .iter()
+        .all(|r| r.title.trim().is_empty() && r.minutes.trim().is_empty())
+    {
         Vec::new()
     } else {
         rules::parse_items(&input.items, &mut errors)
@@ -86,12 +101,20 @@ pub async fn create_template(
         .context("saving the agenda items")?;
     audit::record(
         &mut *tx,
-        NewEntry::new(planner.actor_id(), "agenda_template", id, "create", format!("Added agenda template {name}"))
-            .after(json!({"name": name.as_str(), "items": snapshot(&items)})),
+        NewEntry::new(
+            planner.actor_id(),
+            "agenda_template",
+            id,
+            "create",
+            format!("Added agenda template {name}"),
+        )
+        .after(json!({"name": name.as_str(), "items": snapshot(&items)})),
         now,
     )
     .await?;
-    tx.commit().await.context("committing the agenda template")?;
+    tx.commit()
+        .await
+        .context("committing the agenda template")?;
     Ok(id)
 }
 
@@ -147,13 +170,21 @@ pub async fn save_template(
         .context("saving the agenda items")?;
     audit::record(
         &mut *tx,
-        NewEntry::new(planner.actor_id(), "agenda_template", id, "update", format!("Changed agenda template {name}"))
-            .before(json!({"name": before_name, "items": snapshot_rows(&before)}))
-            .after(json!({"name": name.as_str(), "items": snapshot(&items)})),
+        NewEntry::new(
+            planner.actor_id(),
+            "agenda_template",
+            id,
+            "update",
+            format!("Changed agenda template {name}"),
+        )
+        .before(json!({"name": before_name, "items": snapshot_rows(&before)}))
+        .after(json!({"name": name.as_str(), "items": snapshot(&items)})),
         now,
     )
     .await?;
-    tx.commit().await.context("committing the agenda template")?;
+    tx.commit()
+        .await
+        .context("committing the agenda template")?;
     Ok(())
 }
 
@@ -169,8 +200,14 @@ pub async fn delete_template(db: &Db, planner: &Planner, id: i64, now: i64) -> A
         .context("deleting the agenda template")?;
     audit::record(
         &mut *tx,
-        NewEntry::new(planner.actor_id(), "agenda_template", id, "delete", format!("Deleted agenda template {name}"))
-            .before(json!({"name": name})),
+        NewEntry::new(
+            planner.actor_id(),
+            "agenda_template",
+            id,
+            "delete",
+            format!("Deleted agenda template {name}"),
+        )
+        .before(json!({"name": name})),
         now,
     )
     .await?;
@@ -179,10 +216,7 @@ pub async fn delete_template(db: &Db, planner: &Planner, id: i64, now: i64) -> A
 }
 
 /// Checks that an agenda template exists (for the plan editor's picker).
-pub async fn template_exists<'c>(
-    db: impl sqlx::any::AnyExecutor<'c>,
-    id: i64,
-) -> AppResult<bool> {
+pub async fn template_exists<'c>(db: impl sqlx::any::AnyExecutor<'c>, id: i64) -> AppResult<bool> {
     Ok(repo::template_name(db, id)
         .await
         .context("checking the agenda template")?
@@ -247,7 +281,10 @@ pub async fn editor(db: &Db, scope: &KitScope, rows: usize) -> AppResult<AgendaE
 }
 
 /// Refuses changes once the interview is cancelled or its live clock has started.
-async fn ensure_editable(conn: &mut AnyConnection, interview_id: i64) -> AppResult<repo::InterviewFacts> {
+async fn ensure_editable(
+    conn: &mut AnyConnection,
+    interview_id: i64,
+) -> AppResult<repo::InterviewFacts> {
     let facts = repo::interview_facts(&mut *conn, interview_id)
         .await
         .context("loading the interview")?

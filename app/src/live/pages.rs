@@ -5,7 +5,9 @@
 use super::api::{get_live, RateChallenge};
 use super::clock::{countdown, in_words, ClockState};
 use super::{AssignedChallenge, LiveData, LiveItem, LiveSnapshot};
-use crate::components::{action_error, field_error, loaded, use_route_id, FormError, SelectField, TextArea};
+use crate::components::{
+    action_error, field_error, loaded, use_route_id, FormError, SelectField, TextArea,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -74,7 +76,8 @@ fn ChallengesAtHand(
     interview_id: i64,
 ) -> impl IntoView {
     if challenges.is_empty() {
-        return view! { <p class="hint">"No coding challenge is assigned in this interview."</p> }.into_any();
+        return view! { <p class="hint">"No coding challenge is assigned in this interview."</p> }
+            .into_any();
     }
     view! {
         {challenges.into_iter().map(|a| {
@@ -287,7 +290,9 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
             notes.with_value(|boxes| {
                 for note in boxes.iter().copied() {
                     let due = match note.status.get_untracked() {
-                        NoteStatus::Unsaved => local - note.edited_at.get_untracked() >= DEBOUNCE_MS,
+                        NoteStatus::Unsaved => {
+                            local - note.edited_at.get_untracked() >= DEBOUNCE_MS
+                        }
                         NoteStatus::Retrying => local >= note.retry_at.get_untracked(),
                         _ => false,
                     };
@@ -326,7 +331,9 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
     let over = Memo::new({
         let minutes = minutes.clone();
         move |_| {
-            clock.with(|c| c.started() && !c.finished() && c.item_left(&minutes, c.current, now.get()) < 0)
+            clock.with(|c| {
+                c.started() && !c.finished() && c.item_left(&minutes, c.current, now.get()) < 0
+            })
         }
     });
     Effect::new({
@@ -336,7 +343,10 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
             let index = current.get();
             if previous.is_some_and(|p| p != index) {
                 announcement.set(match titles.get(index) {
-                    Some(title) => format!("Now: {title}, {} minutes.", minutes.get(index).copied().unwrap_or(0)),
+                    Some(title) => format!(
+                        "Now: {title}, {} minutes.",
+                        minutes.get(index).copied().unwrap_or(0)
+                    ),
                     None => "The interview is finished.".to_owned(),
                 });
             }
@@ -551,7 +561,10 @@ impl ClockText {
         if !c.started() {
             return Self {
                 item_figure: countdown(minutes.first().copied().unwrap_or(0) * 60_000),
-                item_label: format!("for {} once you start", titles.first().cloned().unwrap_or_default()),
+                item_label: format!(
+                    "for {} once you start",
+                    titles.first().cloned().unwrap_or_default()
+                ),
                 item_over: false,
                 total,
                 need: format!("The agenda plans {} minutes.", minutes.iter().sum::<i64>()),
@@ -573,13 +586,25 @@ impl ClockText {
         let need = c.remaining_need(minutes, now);
         let slack = total_left - need;
         let need_text = if slack >= 0 {
-            format!("The items left need {}: {} to spare.", mmss(need), mmss(slack))
+            format!(
+                "The items left need {}: {} to spare.",
+                mmss(need),
+                mmss(slack)
+            )
         } else {
-            format!("The items left need {}: {} more than the time left.", mmss(need), mmss(-slack))
+            format!(
+                "The items left need {}: {} more than the time left.",
+                mmss(need),
+                mmss(-slack)
+            )
         };
         Self {
             item_figure: countdown(left),
-            item_label: if left < 0 { format!("on {title}") } else { format!("left in {title}") },
+            item_label: if left < 0 {
+                format!("on {title}")
+            } else {
+                format!("left in {title}")
+            },
             item_over: left < 0,
             total,
             need: need_text,

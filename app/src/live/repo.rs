@@ -17,7 +17,10 @@ pub struct ClockRow {
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn clock<'c>(db: impl AnyExecutor<'c>, interview_id: i64) -> sqlx::Result<Option<ClockRow>> {
+pub async fn clock<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+) -> sqlx::Result<Option<ClockRow>> {
     sqlx::query_as(
         "SELECT started_at, current_position, item_started_elapsed, paused_at, paused_total, \
          finished_at, updated_at FROM interview_clocks WHERE interview_id = $1",
@@ -43,7 +46,11 @@ pub async fn item_times<'c>(
 
 /// Starts the clock unless another request already did; true when this one did.
 #[tracing::instrument(skip(conn))]
-pub async fn insert_clock(conn: &mut AnyConnection, interview_id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn insert_clock(
+    conn: &mut AnyConnection,
+    interview_id: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO interview_clocks (interview_id, started_at, current_position, \
          item_started_elapsed, paused_total, updated_at) VALUES ($1, $2, 0, 0, 0, $2) \
@@ -112,14 +119,17 @@ pub async fn notes<'c>(
 
 /// True when agenda item `item_id` belongs to interview `interview_id`.
 #[tracing::instrument(skip(db))]
-pub async fn item_in<'c>(db: impl AnyExecutor<'c>, item_id: i64, interview_id: i64) -> sqlx::Result<bool> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM agenda_items WHERE id = $1 AND interview_id = $2",
-    )
-    .bind(item_id)
-    .bind(interview_id)
-    .fetch_one(db)
-    .await?;
+pub async fn item_in<'c>(
+    db: impl AnyExecutor<'c>,
+    item_id: i64,
+    interview_id: i64,
+) -> sqlx::Result<bool> {
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM agenda_items WHERE id = $1 AND interview_id = $2")
+            .bind(item_id)
+            .bind(interview_id)
+            .fetch_one(db)
+            .await?;
     Ok(count > 0)
 }
 
@@ -162,7 +172,10 @@ pub struct LiveFacts {
 }
 
 #[tracing::instrument(skip(db))]
-pub async fn facts<'c>(db: impl AnyExecutor<'c>, interview_id: i64) -> sqlx::Result<Option<LiveFacts>> {
+pub async fn facts<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+) -> sqlx::Result<Option<LiveFacts>> {
     sqlx::query_as(
         "SELECT i.title, i.starts_at, i.ends_at, i.duration_minutes, i.location, i.status, \
          c.id AS candidate_id, c.name AS candidate_name, o.title AS opening_title, \

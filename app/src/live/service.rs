@@ -2,7 +2,10 @@
 
 use super::clock::{ClockState, Control};
 use super::repo::{self, ClockRow};
-use super::{AssignedChallenge, ControlInput, LiveData, LiveItem, LiveSnapshot, NoteInput, RatingInput, MAX_NOTE};
+use super::{
+    AssignedChallenge, ControlInput, LiveData, LiveItem, LiveSnapshot, NoteInput, RatingInput,
+    MAX_NOTE,
+};
 use crate::access::{KitScope, Scope};
 use crate::audit::service::{self as audit, NewEntry};
 use crate::db::{begin_write, Db};
@@ -34,7 +37,9 @@ fn to_state(row: Option<&ClockRow>, spent: Vec<i64>) -> ClockState {
 pub async fn snapshot(db: &Db, scope: &KitScope, now: i64) -> AppResult<LiveSnapshot> {
     let id = scope.interview_id();
     let row = repo::clock(db, id).await.context("loading the clock")?;
-    let times = repo::item_times(db, id).await.context("loading the agenda")?;
+    let times = repo::item_times(db, id)
+        .await
+        .context("loading the agenda")?;
     Ok(LiveSnapshot {
         clock: to_state(row.as_ref(), times.iter().map(|t| t.2).collect()),
         server_now: now,
@@ -49,9 +54,7 @@ pub async fn control(
     input: &ControlInput,
     now: i64,
 ) -> AppResult<LiveSnapshot> {
-    let control = input
-        .parse()
-        .map_err(|m| AppError::invalid("action", m))?;
+    let control = input.parse().map_err(|m| AppError::invalid("action", m))?;
     let id = scope.interview_id();
     let mut tx = begin_write(db).await?;
     let facts = repo::facts(&mut *tx, id)
@@ -61,13 +64,17 @@ pub async fn control(
     if facts.status == InterviewStatus::Cancelled {
         return Err(AppError::Conflict("This interview is cancelled.".into()));
     }
-    let times = repo::item_times(&mut *tx, id).await.context("loading the agenda")?;
+    let times = repo::item_times(&mut *tx, id)
+        .await
+        .context("loading the agenda")?;
     if times.is_empty() {
         return Err(AppError::Conflict(
             "This interview has no agenda yet. Add items to its agenda first.".into(),
         ));
     }
-    let row = repo::clock(&mut *tx, id).await.context("loading the clock")?;
+    let row = repo::clock(&mut *tx, id)
+        .await
+        .context("loading the clock")?;
     let mut state = to_state(row.as_ref(), times.iter().map(|t| t.2).collect());
     let before = state.clone();
     if state.apply(control, times.len(), now) {
@@ -93,7 +100,9 @@ pub async fn control(
             (None, _) => false,
         };
         if saved {
-            for ((item_id, ..), (old, new)) in times.iter().zip(before.spent.iter().zip(&state.spent)) {
+            for ((item_id, ..), (old, new)) in
+                times.iter().zip(before.spent.iter().zip(&state.spent))
+            {
                 if old != new {
                     repo::set_spent(&mut tx, *item_id, *new)
                         .await
@@ -103,9 +112,15 @@ pub async fn control(
             if matches!(control, Control::Start) {
                 audit::record(
                     &mut *tx,
-                    NewEntry::new(scope.actor_id(), "interview", id, "start", format!("Started {} (live)", facts.title))
-                        .opening(scope.opening_id())
-                        .candidate(scope.candidate_id()),
+                    NewEntry::new(
+                        scope.actor_id(),
+                        "interview",
+                        id,
+                        "start",
+                        format!("Started {} (live)", facts.title),
+                    )
+                    .opening(scope.opening_id())
+                    .candidate(scope.candidate_id()),
                     now.div_euclid(1000),
                 )
                 .await?;
@@ -135,7 +150,8 @@ pub async fn save_note(db: &Db, scope: &KitScope, input: &NoteInput, now: i64) -
     Ok(now)
 }
 
-/// Records the viewer's rating of the challenge they gave, once the interview has begun.
+/// Records the viewer's rating of the challenge they gave, once the interview has begun (its
+/// start time has passed or its live clock has started).
 pub async fn rate(db: &Db, scope: &KitScope, input: &RatingInput, now: i64) -> AppResult<()> {
     let mut errors = FieldErrors::new();
     let rating = errors.take(
@@ -145,7 +161,10 @@ pub async fn rate(db: &Db, scope: &KitScope, input: &RatingInput, now: i64) -> A
             _ => Err("Choose a rating from 1 to 5.".to_owned()),
         },
     );
-    let note = errors.take("note", crate::values::parse_text(&input.note, 2000, "the note"));
+    let note = errors.take(
+        "note",
+        crate::values::parse_text(&input.note, 2000, "the note"),
+    );
     let assignment = errors.take(
         "assignment_id",
         input
@@ -165,26 +184,34 @@ pub async fn rate(db: &Db, scope: &KitScope, input: &RatingInput, now: i64) -> A
         .await
         .context("loading the interview")?
         .ok_or(AppError::NotFound)?;
-    if now < facts.starts_at {
+    let started = repo::clock(&mut *tx, id)
+        .await
+        .context("loading the clock")?
+        .is_some();
+    if now < facts.starts_at && !started {
         return Err(AppError::Conflict(
             "You can rate the challenge once the interview has begun.".into(),
         ));
     }
+    // Only the interviewer who gave the challenge rates it; anyone else finds nothing.
     if !repo::rate(&mut tx, assignment, id, user, rating, &note, now)
         .await
         .context("saving the rating")?
     {
-        return Err(AppError::invalid(
-            "assignment_id",
-            "Only the interviewer who gave a challenge can rate it.",
-        ));
+        return Err(AppError::NotFound);
     }
     audit::record(
         &mut *tx,
-        NewEntry::new(Some(user), "interview", id, "rate_challenge", format!("Rated the challenge of {}", facts.title))
-            .opening(scope.opening_id())
-            .candidate(scope.candidate_id())
-            .after(json!({"rating": rating})),
+        NewEntry::new(
+            Some(user),
+            "interview",
+            id,
+            "rate_challenge",
+            format!("Rated the challenge of {}", facts.title),
+        )
+        .opening(scope.opening_id())
+        .candidate(scope.candidate_id())
+        .after(json!({"rating": rating})),
         now,
     )
     .await?;
@@ -207,6 +234,7 @@ pub async fn page(db: &Db, scope: &KitScope, now_ms: i64) -> AppResult<LiveData>
         .into_iter()
         .collect();
     let snapshot = snapshot(db, scope, now_ms).await?;
+    let can_rate = now_ms.div_euclid(1000) >= facts.starts_at || snapshot.clock.started();
     let mut challenges = Vec::new();
     for a in repo::challenge_assignments(db, id)
         .await
@@ -221,7 +249,11 @@ pub async fn page(db: &Db, scope: &KitScope, now_ms: i64) -> AppResult<LiveData>
                 mine,
                 challenge,
                 rating: if mine { a.challenge_rating } else { None },
-                rating_note: if mine { a.challenge_note.unwrap_or_default() } else { String::new() },
+                rating_note: if mine {
+                    a.challenge_note.unwrap_or_default()
+                } else {
+                    String::new()
+                },
             });
         }
     }
@@ -254,6 +286,6 @@ pub async fn page(db: &Db, scope: &KitScope, now_ms: i64) -> AppResult<LiveData>
             .collect(),
         snapshot,
         challenges,
-        can_rate: now_ms.div_euclid(1000) >= facts.starts_at,
+        can_rate,
     })
 }

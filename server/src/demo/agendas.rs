@@ -16,19 +16,69 @@ pub const LONG: &str = "Technical deep dive (60 minutes)";
 type Item = (&'static str, i64, &'static str, bool);
 
 const STANDARD_ITEMS: &[Item] = &[
-    ("Welcome and a break offer", 2, "Introduce yourself, offer water or a break, say how the time is spent.", false),
-    ("The role and the team", 5, "What the team does and why this role matters; keep it short.", false),
-    ("Resume deep-dive", 18, "Specific questions about their projects: what they did, what they would change.", false),
-    ("Coding challenge", 15, "Start simple, then extend if they finish early. Ask them to think aloud.", true),
-    ("Candidate's questions", 5, "Their questions are worth writing down; close warmly with the next steps.", false),
+    (
+        "Welcome and a break offer",
+        2,
+        "Introduce yourself, offer water or a break, say how the time is spent.",
+        false,
+    ),
+    (
+        "The role and the team",
+        5,
+        "What the team does and why this role matters; keep it short.",
+        false,
+    ),
+    (
+        "Resume deep-dive",
+        18,
+        "Specific questions about their projects: what they did, what they would change.",
+        false,
+    ),
+    (
+        "Coding challenge",
+        15,
+        "Start simple, then extend if they finish early. Ask them to think aloud.",
+        true,
+    ),
+    (
+        "Candidate's questions",
+        5,
+        "Their questions are worth writing down; close warmly with the next steps.",
+        false,
+    ),
 ];
 
 const LONG_ITEMS: &[Item] = &[
-    ("Welcome and a break offer", 2, "Introduce yourself, offer water or a break, say how the time is spent.", false),
-    ("The role and the team", 5, "What the team does and why this role matters; keep it short.", false),
-    ("Resume deep-dive", 20, "Go deep on one system they built: data, failure modes, trade-offs.", false),
-    ("Coding challenge", 25, "Start simple, then extend. Leave room for the conversation it starts.", true),
-    ("Candidate's questions", 8, "Their questions are worth writing down; close warmly with the next steps.", false),
+    (
+        "Welcome and a break offer",
+        2,
+        "Introduce yourself, offer water or a break, say how the time is spent.",
+        false,
+    ),
+    (
+        "The role and the team",
+        5,
+        "What the team does and why this role matters; keep it short.",
+        false,
+    ),
+    (
+        "Resume deep-dive",
+        20,
+        "Go deep on one system they built: data, failure modes, trade-offs.",
+        false,
+    ),
+    (
+        "Coding challenge",
+        25,
+        "Start simple, then extend. Leave room for the conversation it starts.",
+        true,
+    ),
+    (
+        "Candidate's questions",
+        8,
+        "Their questions are worth writing down; close warmly with the next steps.",
+        false,
+    ),
 ];
 
 /// Adds the demo agenda templates (unless they exist); returns their ids by name.
