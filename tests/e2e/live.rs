@@ -628,6 +628,26 @@ async fn the_live_clock_is_the_servers_and_survives_a_restart(backend: Backend) 
         .await?
         .invalid()?;
     ensure!(bad.get("body").is_some());
+    // A note holding markup stays text in the page.
+    app.call(
+        &ivan,
+        SaveLiveNote {
+            interview_id: interview,
+            input: NoteInput {
+                item_id: live.items[0].id,
+                body: "</textarea><script>alert(1)</script>".into(),
+            },
+        },
+    )
+    .await?
+    .ok()?;
+    let (_, html) = app
+        .page(&ivan, &format!("/interviews/{interview}/live"))
+        .await?;
+    ensure!(
+        !html.contains("<script>alert(1)") && html.contains("&lt;/textarea&gt;&lt;script&gt;"),
+        "the note is escaped"
+    );
     let live_hm = app
         .call(
             &hm,

@@ -152,12 +152,39 @@ async fn an_interviewer_runs_the_interview_on_the_clock(backend: Backend) -> Tes
         return Err(error);
     }
 
-    // A server restart: the clock and the notes are still there.
-    app.restart().await?;
+    // The network drops (the server goes away): the clock keeps ticking and notes wait.
+    app.take_down().await?;
+    let status = "document.getElementById([...document.querySelectorAll('label')]\
+                  .find(l => l.textContent === 'Notes on Resume deep-dive').htmlFor + '-status').textContent";
+    let offline = async {
+        let figure = "return document.querySelector('.countdown-figure').textContent;";
+        let before = b.eval(figure).await?;
+        b.fill("Notes on Resume deep-dive", "Rewrote route planning; strong on data.")
+            .await?;
+        wait_eval(&b, status, &json!("Not saved, retrying")).await?;
+        let after = b.eval(figure).await?;
+        ensure!(before != after, "the clock kept ticking offline: {before} {after}");
+        Ok::<(), anyhow::Error>(())
+    }
+    .await;
+    // It comes back (a restart, with fresh connections): the queued note is sent, and the
+    // clock and the notes are all there after a reload.
+    app.bring_up().await?;
     let result = async {
+        offline?;
+        wait_eval(&b, status, &json!("Saved")).await?;
         b.goto(&live).await?;
         b.wait_hydrated().await?;
         b.wait_for_text("over on The role and the team").await?;
+        let queued = b
+            .field("Notes on Resume deep-dive")
+            .await?
+            .prop("value")
+            .await?;
+        ensure!(
+            queued.as_deref() == Some("Rewrote route planning; strong on data."),
+            "{queued:?}"
+        );
         let note = b
             .field("Notes on The role and the team")
             .await?

@@ -492,6 +492,12 @@ impl TestApp {
     /// Stops the server and starts a new one on the same address and database, with fresh
     /// database connections (what a restart or a deploy does). The clock runs on.
     pub async fn restart(&mut self) -> anyhow::Result<()> {
+        self.take_down().await?;
+        self.bring_up().await
+    }
+
+    /// Stops serving (the address refuses connections) until [`TestApp::bring_up`].
+    pub async fn take_down(&mut self) -> anyhow::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -499,6 +505,11 @@ impl TestApp {
             served.await.context("waiting for the server to stop")??;
         }
         self.db.close().await;
+        Ok(())
+    }
+
+    /// Starts serving again on the same address and database, with fresh connections.
+    pub async fn bring_up(&mut self) -> anyhow::Result<()> {
         let db = prepare_database(&self.settings).await?;
         let application =
             Application::build_with(self.settings.clone(), db.clone(), self.clock.clone())

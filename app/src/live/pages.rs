@@ -488,6 +488,8 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
                                     rows="4"
                                     aria-describedby=format!("{field}-status")
                                     prop:value=move || note.text.get()
+                                    // Escaped: a textarea's children are written as raw text.
+                                    inner_html=html_escape::encode_text(&item.note).into_owned()
                                     on:input=move |e| {
                                         note.text.set(event_target_value(&e));
                                         note.edited_at.set(local_now());
@@ -496,7 +498,6 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
                                         }
                                     }
                                 >
-                                    {item.note.clone()}
                                 </textarea>
                                 <p class="note-status" id=format!("{field}-status") role="status">
                                     {move || note.status.get().text()}

@@ -73,7 +73,7 @@ struct RunArgs {
     /// Only count statements and bytes (one request at a time), no load.
     #[arg(long)]
     count_only: bool,
-    /// Only pages whose name contains this text.
+    /// Only pages and writes whose name contains this text (or one of several, `a|b`).
     #[arg(long)]
     only: Option<String>,
     /// Write the tables into this file between its result markers.
@@ -102,7 +102,7 @@ async fn main() {
 fn selected(args: &RunArgs, name: &str) -> bool {
     args.only
         .as_ref()
-        .is_none_or(|only| name.contains(only.as_str()))
+        .is_none_or(|only| only.split('|').any(|part| name.contains(part)))
 }
 
 /// What one engine's run produced, for the later sections.

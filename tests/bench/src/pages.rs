@@ -53,7 +53,20 @@ pub const PAGES: &[Page] = &[
     page("Interview kit", IVAN, |t| {
         format!("/interviews/{}/kit", t.kit_interview)
     }),
+    page("Live interview mode", IVAN, |t| {
+        format!("/interviews/{}/live", t.kit_interview)
+    }),
+    page("Agenda editor", IVAN, |t| {
+        format!("/interviews/{}/agenda", t.kit_interview)
+    }),
+    page("Agenda templates", HANNAH, |_| "/agendas".into()),
     page("Candidates (admin: all)", ADA, |_| "/candidates".into()),
+    page("Coding challenges (hiring manager)", HANNAH, |_| {
+        "/challenges".into()
+    }),
+    page("Coding challenge (most used)", HANNAH, |t| {
+        format!("/challenges/{}", t.challenge)
+    }),
     page("Admin: skill areas", ADA, |_| "/admin/skill-areas".into()),
     page("Admin: audit log", ADA, |_| "/admin/audit".into()),
 ];
@@ -79,6 +92,8 @@ pub const WRITES: &[Write] = &[
     write("Move a card", HANNAH, move_card),
     write("Schedule an interview", HANNAH, schedule_interview),
     write("Edit a candidate", ADA, edit_candidate),
+    write("Autosave a live note", IVAN, save_note),
+    write("Save an interview's agenda", HANNAH, save_agenda),
 ];
 
 /// What one simulated writer keeps between calls.
@@ -98,6 +113,12 @@ pub struct Targets {
     pub busy_opening: i64,
     pub application: i64,
     pub kit_interview: i64,
+    /// The agenda items of Ivan's interview (his live notes).
+    pub note_items: Vec<i64>,
+    /// Upcoming interviews of the busy opening whose agendas writers save.
+    pub agenda_interviews: Vec<i64>,
+    /// The challenge given to the most interviewers.
+    pub challenge: i64,
     pub ivan: i64,
     /// Active applications on the busy opening that writers move between two stages.
     pub movable: Vec<i64>,
@@ -191,6 +212,38 @@ impl Targets {
         .fetch_one(db)
         .await
         .context("an upcoming interview of Ivan's")?;
+        let note_items: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM agenda_items WHERE interview_id = $1 ORDER BY position",
+        )
+        .bind(kit_interview)
+        .fetch_all(db)
+        .await
+        .context("the agenda of Ivan's interview")?;
+        anyhow::ensure!(!note_items.is_empty(), "Ivan's interview has no agenda");
+        let agenda_interviews: Vec<i64> = sqlx::query_scalar(
+            "SELECT i.id FROM interviews i JOIN applications a ON a.id = i.application_id \
+             WHERE a.opening_id = $1 AND i.status = 'scheduled' AND i.starts_at > $2 AND i.id <> $3 \
+             AND i.duration_minutes >= 45 \
+             AND NOT EXISTS (SELECT 1 FROM interview_clocks k WHERE k.interview_id = i.id) \
+             ORDER BY i.id LIMIT 64",
+        )
+        .bind(busy_opening)
+        .bind(now)
+        .bind(kit_interview)
+        .fetch_all(db)
+        .await
+        .context("upcoming interviews to plan")?;
+        anyhow::ensure!(
+            !agenda_interviews.is_empty(),
+            "no upcoming interviews to plan"
+        );
+        let challenge: i64 = sqlx::query_scalar(
+            "SELECT challenge_id FROM interview_assignments WHERE challenge_id IS NOT NULL \
+             GROUP BY challenge_id ORDER BY COUNT(*) DESC, challenge_id LIMIT 1",
+        )
+        .fetch_one(db)
+        .await
+        .context("the most used challenge")?;
         let (loop_template, loop_skill): (i64, i64) = sqlx::query_as(
             "SELECT t.id, ts.skill_area_id FROM interview_templates t \
              JOIN template_skill_areas ts ON ts.template_id = t.id \
@@ -217,6 +270,9 @@ impl Targets {
             busy_opening,
             application,
             kit_interview,
+            note_items,
+            agenda_interviews,
+            challenge,
             ivan,
             movable: movable.to_vec(),
             loop_stage,
@@ -335,4 +391,46 @@ fn edit_candidate(t: &Targets, state: &mut WriterState) -> anyhow::Result<(Strin
         },
     })?;
     Ok((path_of::<app::candidates::api::UpdateCandidate>(), body))
+}
+
+/// Ivan types in one of his live interview's note boxes (the autosave a debounce sends).
+fn save_note(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let item = t.note_items[(state.index + state.calls) % t.note_items.len()];
+    let body = form(&app::live::api::SaveLiveNote {
+        interview_id: t.kit_interview,
+        input: app::live::NoteInput {
+            item_id: item,
+            body: format!(
+                "Walked through the billing rewrite; answer {} was clear about trade-offs.",
+                state.calls
+            ),
+        },
+    })?;
+    Ok((path_of::<app::live::api::SaveLiveNote>(), body))
+}
+
+/// Hannah adjusts the agenda of one of her upcoming interviews (all items saved at once).
+fn save_agenda(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let interview = *own(&t.agenda_interviews, state, MAX_WRITERS)?;
+    let resume_minutes = 15 + (state.calls % 4);
+    let items = [
+        ("Welcome and a break offer", 2, false),
+        ("The role and the team", 5, false),
+        ("Resume deep-dive", resume_minutes, false),
+        ("Coding challenge", 15, true),
+        ("Candidate's questions", 5, false),
+    ]
+    .into_iter()
+    .map(|(title, minutes, coding)| app::agendas::AgendaItemInput {
+        title: title.into(),
+        minutes: minutes.to_string(),
+        coding: Checkbox(coding),
+        ..app::agendas::AgendaItemInput::default()
+    })
+    .collect();
+    let body = form(&app::agendas::api::SaveAgenda {
+        interview_id: interview,
+        input: app::agendas::AgendaInput { items },
+    })?;
+    Ok((path_of::<app::agendas::api::SaveAgenda>(), body))
 }
