@@ -89,7 +89,7 @@ fn AgendaRows(
                     guidance: String::new(),
                     coding: false,
                 });
-                let minutes = (item.minutes > 0).then(|| item.minutes.to_string()).unwrap_or_default();
+                let minutes = if item.minutes > 0 { item.minutes.to_string() } else { String::new() };
                 view! {
                     <fieldset class="agenda-row" class:new-row=is_new>
                         <legend>{if is_new { format!("Item {n} (new)") } else { format!("Item {n}") }}</legend>

@@ -202,9 +202,13 @@ mod tests {
     #[test]
     fn minutes_are_whole_and_at_least_one() {
         assert_eq!(parse_minutes(" 5 "), Ok(5));
-        assert!(parse_minutes("0").unwrap_err().contains("at least 1"));
-        assert!(parse_minutes("-3").unwrap_err().contains("at least 1"));
-        assert!(parse_minutes("2.5").unwrap_err().contains("whole"));
+        assert!(parse_minutes("0")
+            .expect_err("refused")
+            .contains("at least 1"));
+        assert!(parse_minutes("-3")
+            .expect_err("refused")
+            .contains("at least 1"));
+        assert!(parse_minutes("2.5").expect_err("refused").contains("whole"));
         assert!(parse_minutes("").is_err());
         assert!(parse_minutes("481").is_err());
     }
@@ -247,10 +251,13 @@ mod tests {
         a.coding = Checkbox(true);
         let b = a.clone();
         parse_items(&[a, b], &mut errors);
-        assert!(errors.get("items").unwrap().contains("Only one"));
+        assert!(errors.get("items").expect("present").contains("Only one"));
         let mut errors = FieldErrors::new();
         parse_items(&[row("", "")], &mut errors);
-        assert!(errors.get("items").unwrap().contains("at least one"));
+        assert!(errors
+            .get("items")
+            .expect("present")
+            .contains("at least one"));
     }
 
     #[test]
@@ -277,7 +284,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert!(over_duration(&items(&[2, 5, 18, 15, 5]), 45).is_none());
-        let message = over_duration(&items(&[2, 5, 18, 20, 5]), 45).unwrap();
+        let message = over_duration(&items(&[2, 5, 18, 20, 5]), 45).expect("present");
         assert!(
             message.contains("50 minutes, 5 minutes more than the interview's 45"),
             "{message}"
@@ -289,7 +296,7 @@ mod tests {
         assert_eq!(coding_shortfall(Some(10), 15), Some(5));
         assert_eq!(coding_shortfall(Some(15), 15), None);
         assert_eq!(coding_shortfall(None, 15), None);
-        let warning = shortfall_warning("Rate limiter", 15, Some(10)).unwrap();
+        let warning = shortfall_warning("Rate limiter", 15, Some(10)).expect("present");
         assert!(warning.contains("5 minutes short"), "{warning}");
         assert!(shortfall_warning("Rate limiter", 15, Some(20)).is_none());
         assert!(shortfall_warning("Rate limiter", 15, None).is_some());

@@ -239,8 +239,8 @@ mod tests {
         // Two minutes over on the first item: 43 minutes of boxes remain, 41 minutes of time.
         assert_eq!(clock.remaining_need(&AGENDA, T0 + 4 * MIN), 43 * MIN);
         assert_eq!(clock.interview_left(45, T0 + 4 * MIN), 41 * MIN);
-        for from in 1..5 {
-            assert!(clock.apply(Control::Next { from }, 5, T0 + (4 + from as i64) * MIN));
+        for (from, minute) in (1..5).zip(5_i64..) {
+            assert!(clock.apply(Control::Next { from }, 5, T0 + minute * MIN));
         }
         assert!(clock.finished());
         assert_eq!(clock.current, 5);

@@ -225,7 +225,7 @@ fn LiveAgenda(props: LiveProps) -> impl IntoView {
 
     let adopt = move |snap: LiveSnapshot, sent_at: i64| {
         let received = local_now();
-        offset.set(snap.server_now - (sent_at + received) / 2);
+        offset.set(snap.server_now - i64::midpoint(sent_at, received));
         now.set(snap.server_now);
         clock.set(snap.clock);
         last_sync.set(received);

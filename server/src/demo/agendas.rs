@@ -92,26 +92,25 @@ pub async fn seed(db: &Db, now: i64) -> anyhow::Result<Vec<(&'static str, i64)>>
                 .fetch_optional(db)
                 .await
                 .context("looking for a demo agenda")?;
-        let id = match existing {
-            Some(id) => id,
-            None => {
-                let input = AgendaTemplateInput {
-                    name: name.into(),
-                    items: items
-                        .iter()
-                        .map(|(title, minutes, guidance, coding)| AgendaItemInput {
-                            title: (*title).into(),
-                            minutes: minutes.to_string(),
-                            guidance: (*guidance).into(),
-                            coding: Checkbox(*coding),
-                            ..AgendaItemInput::default()
-                        })
-                        .collect(),
-                };
-                app::agendas::service::create_template(db, &planner, &input, now)
-                    .await
-                    .map_err(app_error("adding a demo agenda"))?
-            }
+        let id = if let Some(id) = existing {
+            id
+        } else {
+            let input = AgendaTemplateInput {
+                name: name.into(),
+                items: items
+                    .iter()
+                    .map(|(title, minutes, guidance, coding)| AgendaItemInput {
+                        title: (*title).into(),
+                        minutes: minutes.to_string(),
+                        guidance: (*guidance).into(),
+                        coding: Checkbox(*coding),
+                        ..AgendaItemInput::default()
+                    })
+                    .collect(),
+            };
+            app::agendas::service::create_template(db, &planner, &input, now)
+                .await
+                .map_err(app_error("adding a demo agenda"))?
         };
         ids.push((name, id));
     }

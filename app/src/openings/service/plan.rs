@@ -467,18 +467,22 @@ mod tests {
             name: String::new(),
             duration_minutes: "4".into(),
             skills: vec![],
+            agenda_template_id: "x".into(),
         })
         .err()
         .expect("invalid");
         assert!(errors.get("name").is_some());
         assert!(errors.get("duration_minutes").is_some());
         assert!(errors.get("skills").is_some());
+        assert!(errors.get("agenda_template_id").is_some());
         let valid = ValidTemplate::try_from(&TemplateInput {
             name: "Deep dive".into(),
             duration_minutes: "60".into(),
             skills: vec![2],
+            agenda_template_id: "7".into(),
         })
         .expect("valid");
         assert_eq!(valid.duration, 60);
+        assert_eq!(valid.agenda, Some(7));
     }
 }
