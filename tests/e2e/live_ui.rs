@@ -159,11 +159,17 @@ async fn an_interviewer_runs_the_interview_on_the_clock(backend: Backend) -> Tes
     let offline = async {
         let figure = "return document.querySelector('.countdown-figure').textContent;";
         let before = b.eval(figure).await?;
-        b.fill("Notes on Resume deep-dive", "Rewrote route planning; strong on data.")
-            .await?;
+        b.fill(
+            "Notes on Resume deep-dive",
+            "Rewrote route planning; strong on data.",
+        )
+        .await?;
         wait_eval(&b, status, &json!("Not saved, retrying")).await?;
         let after = b.eval(figure).await?;
-        ensure!(before != after, "the clock kept ticking offline: {before} {after}");
+        ensure!(
+            before != after,
+            "the clock kept ticking offline: {before} {after}"
+        );
         Ok::<(), anyhow::Error>(())
     }
     .await;
