@@ -93,12 +93,15 @@ impl ControlInput {
     /// The control this input asks for.
     pub fn parse(&self) -> Result<Control, String> {
         let action = LiveAction::parse(&self.action)?;
-        let from = || {
-            self.from
-                .trim()
-                .parse::<usize>()
-                .map_err(|_| "The clock's position is missing; reload the page.".to_owned())
+        // Optional for Start and Pause, but never anything other than an item's number.
+        let from = match self.from.trim() {
+            "" => None,
+            raw => Some(raw.parse::<usize>().map_err(|_| {
+                "The clock's position is not an item's number; reload the page.".to_owned()
+            })?),
         };
+        let from =
+            || from.ok_or_else(|| "The clock's position is missing; reload the page.".to_owned());
         Ok(match action {
             LiveAction::Start => Control::Start,
             LiveAction::Next => Control::Next { from: from()? },
@@ -161,5 +164,6 @@ mod tests {
         assert_eq!(input("start", "").parse(), Ok(Control::Start));
         assert!(input("next", "").parse().is_err());
         assert!(input("explode", "1").parse().is_err());
+        assert!(input("start", "x").parse().is_err());
     }
 }
