@@ -202,6 +202,18 @@ pub(crate) async fn calls(app: &TestApp, fx: &Fixture, n: i64) -> anyhow::Result
             JORDANS_LOOP,
             Reads,
         ),
+        // Before the agenda is saved again (which replaces its items).
+        call(
+            SaveLiveNote {
+                interview_id: with_agenda,
+                input: NoteInput {
+                    item_id: item,
+                    body: format!("Note {n}"),
+                },
+            },
+            IVAN_AND_SAM,
+            Writes,
+        ),
         call(
             SaveAgenda {
                 interview_id: with_agenda,
@@ -265,17 +277,6 @@ pub(crate) async fn calls(app: &TestApp, fx: &Fixture, n: i64) -> anyhow::Result
                 input: ControlInput {
                     action: "start".into(),
                     from: "0".into(),
-                },
-            },
-            IVAN_AND_SAM,
-            Writes,
-        ),
-        call(
-            SaveLiveNote {
-                interview_id: with_agenda,
-                input: NoteInput {
-                    item_id: item,
-                    body: format!("Note {n}"),
                 },
             },
             IVAN_AND_SAM,

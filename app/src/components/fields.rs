@@ -120,8 +120,11 @@ pub fn TextArea(
                 aria-invalid=move || error.get().map(|_| "true")
                 aria-describedby=described
                 prop:value=move || value.get().unwrap_or_default()
+                // Leptos writes a textarea's children unescaped (raw text, like a script's),
+                // so stored text holding `</textarea>` would end the field and inject markup.
+                // Escaped here, the browser reads it back as exactly the text typed.
+                inner_html=move || html_escape::encode_text(&value.get().unwrap_or_default()).into_owned()
             >
-                {move || value.get().unwrap_or_default()}
             </textarea>
             <FieldMessage id=id error=error />
         </div>

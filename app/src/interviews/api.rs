@@ -1,8 +1,8 @@
 //! Server functions for scheduling and for interviewers.
 
 use super::{
-    AssignChallengeInput, CancelInput, InterviewDetail, Kit, MyInterviews, RescheduleInput, ScheduleFormData,
-    ScheduleInput,
+    AssignChallengeInput, CancelInput, InterviewDetail, Kit, MyInterviews, RescheduleInput,
+    ScheduleFormData, ScheduleInput,
 };
 use crate::error::AppError;
 use crate::paging::PageNumber;

@@ -5,8 +5,8 @@ use super::api::{
     RescheduleInterview, ScheduleInterview,
 };
 use super::{
-    ChallengeSlot, InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews, ScheduleFormData,
-    MAX_INTERVIEWERS,
+    ChallengeSlot, InterviewDetail, InterviewLine, Kit, LoopCoverage, MyInterview, MyInterviews,
+    ScheduleFormData, MAX_INTERVIEWERS,
 };
 use crate::audit::pages::AuditTable;
 use crate::components::{
@@ -501,7 +501,11 @@ fn KitView(k: Kit) -> impl IntoView {
 
 /// Each interviewer's coding challenge, with a form to give or change it.
 #[component]
-fn ChallengeSlots(id: i64, slots: Vec<ChallengeSlot>, assign: ServerAction<AssignChallenge>) -> impl IntoView {
+fn ChallengeSlots(
+    id: i64,
+    slots: Vec<ChallengeSlot>,
+    assign: ServerAction<AssignChallenge>,
+) -> impl IntoView {
     let error = action_error(assign);
     view! {
         <section class="panel">

@@ -2,7 +2,9 @@
 //! Running it again leaves existing records alone. `--scale N` adds a company's years of
 //! hiring on top (see [`scale`]).
 
+mod agendas;
 mod bulk;
+mod challenges;
 pub mod scale;
 mod words;
 
@@ -89,6 +91,7 @@ pub const DEMO_USERS: &[DemoUser] = &[
 pub async fn seed(db: &Db) -> anyhow::Result<usize> {
     let now = Clock::system().now();
     let created = seed_users(db, now).await?;
+    challenges::seed(db, now).await?;
     seed_pipeline(db, now).await?;
     Ok(created)
 }
@@ -281,6 +284,7 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
         return Ok(());
     }
 
+    let agendas = agendas::seed(db, now).await?;
     let ada_plans = planner(db, "ada@hireloop.test").await?;
     let mut opening_ids = Vec::new();
     for spec in [&BACKEND, &QA] {
@@ -316,10 +320,17 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
                 .await
                 .map_err(app_error("loading a demo stage"))?;
             for (template, minutes, area) in *templates {
+                // Technical loops run on a time-boxed agenda.
+                let agenda = if *name == "Technical loop" {
+                    agendas::for_length(&agendas, *minutes)
+                } else {
+                    String::new()
+                };
                 let input = TemplateInput {
                     name: (*template).into(),
                     duration_minutes: minutes.to_string(),
                     skills: vec![skill(area)],
+                    agenda_template_id: agenda,
                 };
                 openings::add_template(db, &in_plan, &input, now)
                     .await
@@ -440,6 +451,7 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
         };
         schedule(db, hannah_email, maria, template, &slot, person.id, now).await?;
     }
+    give_first_challenge(db, hannah_email, maria, "ivan@hireloop.test", now).await?;
     // Jordan's loop so far: two interviews; "Curiosity & learning" is not covered yet.
     let quinn_email = "quinn@hireloop.test";
     let (qa_loop, qa_templates) = stage_named(quinn_email, qa, "Technical loop").await?;
@@ -548,4 +560,51 @@ async fn schedule(
         .await
         .map_err(app_error("scheduling a demo interview"))?;
     Ok(())
+}
+
+/// Gives `interviewer`'s assignment in application `application` the first active challenge
+/// (by title) that tests a skill area they own there, so that live mode shows one.
+async fn give_first_challenge(
+    db: &Db,
+    manager: &str,
+    application: i64,
+    interviewer: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT ia.id, ia.interview_id FROM interview_assignments ia \
+         JOIN interviews i ON i.id = ia.interview_id JOIN users u ON u.id = ia.user_id \
+         WHERE i.application_id = $1 AND u.email = $2 ORDER BY i.starts_at LIMIT 1",
+    )
+    .bind(application)
+    .bind(interviewer)
+    .fetch_optional(db)
+    .await
+    .context("finding the demo interviewer's assignment")?;
+    let Some((assignment, interview)) = row else {
+        return Ok(());
+    };
+    let skills: Vec<i64> = sqlx::query_scalar(
+        "SELECT skill_area_id FROM assignment_skill_areas WHERE assignment_id = $1",
+    )
+    .bind(assignment)
+    .fetch_all(db)
+    .await
+    .context("reading the demo assignment's skill areas")?;
+    let choices = app::challenges::service::matching_active(db, &skills)
+        .await
+        .map_err(app_error("finding a demo challenge"))?;
+    let Some(challenge) = choices.first() else {
+        return Ok(());
+    };
+    let scope = access::require_interview_manager(db, demo_user(db, manager).await?, interview)
+        .await
+        .map_err(app_error("acting as the hiring manager"))?;
+    let input = app::interviews::AssignChallengeInput {
+        assignment_id: assignment.to_string(),
+        challenge_id: challenge.id.to_string(),
+    };
+    app::interviews::service::challenges::assign(db, &scope, &input, now)
+        .await
+        .map_err(app_error("giving a demo challenge"))
 }

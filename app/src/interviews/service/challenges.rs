@@ -40,7 +40,10 @@ pub async fn slots(
                 .map(|c| {
                     (
                         c.id.to_string(),
-                        format!("{} (difficulty {}, {} min)", c.title, c.difficulty, c.expected_minutes),
+                        format!(
+                            "{} (difficulty {}, {} min)",
+                            c.title, c.difficulty, c.expected_minutes
+                        ),
                     )
                 })
                 .collect();
@@ -75,10 +78,7 @@ pub async fn assign(
         .map_err(|_| AppError::NotFound)?;
     let challenge_id = match input.challenge_id.trim() {
         "" => None,
-        raw => Some(
-            raw.parse::<i64>()
-                .map_err(|_| unknown(assignment_id))?,
-        ),
+        raw => Some(raw.parse::<i64>().map_err(|_| unknown(assignment_id))?),
     };
     let interview_id = scope.interview_id();
     let mut tx = begin_write(db).await?;
@@ -127,10 +127,14 @@ pub async fn assign(
                 ),
             ));
         }
-        if let Some((other, starts_at)) =
-            repo::earlier_use(&mut *tx, challenge_id, scope.application().candidate_id(), assignment_id)
-                .await
-                .context("checking the candidate's earlier challenges")?
+        if let Some((other, starts_at)) = repo::earlier_use(
+            &mut *tx,
+            challenge_id,
+            scope.application().candidate_id(),
+            assignment_id,
+        )
+        .await
+        .context("checking the candidate's earlier challenges")?
         {
             return Err(AppError::invalid(
                 &field(assignment_id),
@@ -151,15 +155,24 @@ pub async fn assign(
         .context("assigning the challenge")?;
     let summary = match &title {
         Some(t) => format!("Gave {t} to an interviewer of {}", interview.title),
-        None => format!("Took the challenge away from an interviewer of {}", interview.title),
+        None => format!(
+            "Took the challenge away from an interviewer of {}",
+            interview.title
+        ),
     };
     audit::record(
         &mut *tx,
-        NewEntry::new(scope.actor_id(), "interview", interview_id, "challenge", summary)
-            .opening(scope.application().opening_id())
-            .candidate(scope.application().candidate_id())
-            .before(json!({"assignment": assignment_id, "challenge": before.challenge_title}))
-            .after(json!({"assignment": assignment_id, "challenge": title})),
+        NewEntry::new(
+            scope.actor_id(),
+            "interview",
+            interview_id,
+            "challenge",
+            summary,
+        )
+        .opening(scope.application().opening_id())
+        .candidate(scope.application().candidate_id())
+        .before(json!({"assignment": assignment_id, "challenge": before.challenge_title}))
+        .after(json!({"assignment": assignment_id, "challenge": title})),
         now,
     )
     .await?;

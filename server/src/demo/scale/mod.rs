@@ -108,7 +108,9 @@ pub async fn seed(db: &Db, scale: f64) -> anyhow::Result<Report> {
     loader.candidates(conn).await?;
     loader.applications(conn).await?;
     loader.interviews(conn).await?;
+    loader.agendas(conn).await?;
     loader.feedback(conn).await?;
+    loader.challenges(conn).await?;
     let rows = loader.finish(conn).await?;
     if backend == Backend::Postgres {
         for table in IDENTITY_TABLES {
@@ -537,6 +539,8 @@ impl Loader {
     }
 }
 
+mod agendas;
+mod challenges;
 mod history;
 mod interviews;
 mod openings;
