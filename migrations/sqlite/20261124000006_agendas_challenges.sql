@@ -75,7 +75,11 @@ ALTER TABLE interview_assignments ADD COLUMN challenge_rating BIGINT
     CHECK (challenge_rating BETWEEN 1 AND 5);
 ALTER TABLE interview_assignments ADD COLUMN challenge_note TEXT;
 ALTER TABLE interview_assignments ADD COLUMN challenge_rated_at BIGINT;
-CREATE INDEX interview_assignments_challenge ON interview_assignments (challenge_id);
+-- A challenge's uses and ratings are counted from this index alone; cancelled interviews
+-- (a minority) are left out through the second.
+CREATE INDEX interview_assignments_challenge ON interview_assignments
+    (challenge_id, interview_id, challenge_rating);
+CREATE INDEX interviews_cancelled ON interviews (id) WHERE status = 'cancelled';
 
 -- The live agenda clock of an interview, in server milliseconds: active time is now minus
 -- `started_at` minus the paused spans; the current item began at `item_started_elapsed` of

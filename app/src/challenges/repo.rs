@@ -348,7 +348,8 @@ fn counted(n: usize) -> String {
 
 /// Uses, ratings and the ratings' sum of each challenge of `ids` (those never used are left
 /// out), counting only interviews that are not cancelled, of candidacies the viewer may
-/// know of (`hidden_from`: see [`counted`]).
+/// know of (`hidden_from`: see [`counted`]). Read from the assignments' challenge index
+/// alone: the few cancelled interviews and the viewer's hidden ones are excluded as lists.
 #[tracing::instrument(skip(db))]
 pub async fn effectiveness_of<'c>(
     db: impl AnyExecutor<'c>,
@@ -361,11 +362,15 @@ pub async fn effectiveness_of<'c>(
     let sql = format!(
         "SELECT ia.challenge_id, COUNT(*), COUNT(ia.challenge_rating), \
          CAST(COALESCE(SUM(ia.challenge_rating), 0) AS BIGINT) \
-         FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
-         WHERE ia.challenge_id IN ({}) AND i.status = 'scheduled' AND {} \
+         FROM interview_assignments ia \
+         WHERE ia.challenge_id IN ({}) \
+         AND ia.interview_id NOT IN (SELECT id FROM interviews WHERE status = 'cancelled') \
+         AND ia.interview_id NOT IN (SELECT hi.id FROM candidates hc \
+             JOIN applications ha ON ha.candidate_id = hc.id \
+             JOIN interviews hi ON hi.application_id = ha.id \
+             WHERE hc.current_manager_id = $1 AND hc.is_internal = TRUE) \
          GROUP BY ia.challenge_id",
         placeholders(2, ids.len()),
-        counted(1)
     );
     let mut query = sqlx::query_as(&sql).bind(hidden_from);
     for id in ids {
