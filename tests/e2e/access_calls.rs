@@ -30,9 +30,12 @@ use app::interviews::api::{
 use app::interviews::{CancelInput, RescheduleInput};
 use app::openings::api::{
     AddStage, AddTemplate, CopyPlan, CreateOpening, DeleteStage, DeleteTemplate, GetOpening,
-    GetPlan, ListOpenings, MoveStage, OpeningAudit, OpeningForm, UpdateOpening, UpdateStage,
+    GetPlan, ListOpenings, MoveStage, OpeningAudit, OpeningForm, SetTemplateAgenda, UpdateOpening,
+    UpdateStage,
 };
-use app::openings::{CopyPlanInput, OpeningInput, StageInput, StageUpdateInput, TemplateInput};
+use app::openings::{
+    CopyPlanInput, OpeningInput, StageInput, StageUpdateInput, TemplateAgendaInput, TemplateInput,
+};
 use app::paging::PageNumber;
 use app::skills::api::{
     CreateSkillArea, DeleteSkillArea, ListSkillAreas, RenameSkillArea, SetSkillAreaArchived,
@@ -416,6 +419,16 @@ pub(crate) async fn calls_for(
                     name: format!("Chat {n}"),
                     duration_minutes: "30".into(),
                     skills: vec![fx.skills.product],
+                    agenda_template_id: String::new(),
+                },
+            },
+            OPENING_MANAGERS,
+            Writes,
+        ),
+        call(
+            SetTemplateAgenda {
+                template_id: fresh_template,
+                input: TemplateAgendaInput {
                     agenda_template_id: String::new(),
                 },
             },

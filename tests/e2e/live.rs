@@ -14,8 +14,8 @@ use app::interviews::{AssignChallengeInput, CancelInput};
 use app::live::api::{ControlLiveClock, GetLive, LiveClock, RateChallenge, SaveLiveNote};
 use app::live::clock::countdown;
 use app::live::{ControlInput, NoteInput, RatingInput};
-use app::openings::api::AddTemplate;
-use app::openings::TemplateInput;
+use app::openings::api::{AddTemplate, GetPlan, SetTemplateAgenda};
+use app::openings::{TemplateAgendaInput, TemplateInput};
 use app::values::Checkbox;
 use hireloop_tests::fixture::{app_error, planner, schedule_input};
 use hireloop_tests::{spawn_app, Backend, Fixture, Options, TestApp, TestResult};
@@ -346,6 +346,47 @@ async fn agendas_keep_to_the_interviews_time(backend: Backend) -> TestResult {
             .any(|w| w.contains("expects 20 minutes: 5 minutes short")),
         "{warnings:?}"
     );
+
+    // The plan interview can point at another agenda, or none; bad choices are refused.
+    for (choice, ok) in [("x", false), ("999999", false), ("", true)] {
+        let answer = app
+            .call(
+                &hm,
+                SetTemplateAgenda {
+                    template_id: plan_template,
+                    input: TemplateAgendaInput {
+                        agenda_template_id: choice.into(),
+                    },
+                },
+            )
+            .await?;
+        if ok {
+            answer.ok()?;
+        } else {
+            let fields = answer.invalid()?;
+            ensure!(
+                fields.get("agenda_template_id")
+                    == Some("Choose an agenda template from the list.")
+            );
+        }
+    }
+    let plan = app
+        .call(
+            &hm,
+            GetPlan {
+                opening_id: fx.backend,
+            },
+        )
+        .await?
+        .ok()?;
+    let in_plan = plan
+        .opening
+        .stages
+        .iter()
+        .flat_map(|s| s.templates.iter())
+        .find(|t| t.id == plan_template)
+        .context("the plan interview")?;
+    ensure!(in_plan.agenda.is_none(), "{:?}", in_plan.agenda);
 
     // Starting from a template replaces the items; once the clock starts, the agenda is fixed.
     app.call(

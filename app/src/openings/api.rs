@@ -2,7 +2,7 @@
 
 use super::{
     CopyPlanInput, OpeningDetail, OpeningFormData, OpeningInput, OpeningSummary, PlanData,
-    StageInput, StageUpdateInput, TemplateInput,
+    StageInput, StageUpdateInput, TemplateAgendaInput, TemplateInput,
 };
 use crate::audit::AuditEntryView;
 use crate::error::AppError;
@@ -158,6 +158,21 @@ pub async fn delete_template(template_id: i64) -> Result<(), AppError> {
         let template =
             service::managed_template(&state.db, require_user().await?, template_id).await?;
         service::delete_template(&state.db, &template, state.now()).await
+    })
+    .await
+}
+
+/// Points a plan interview at another agenda template (or none).
+#[server(endpoint = "set_template_agenda")]
+pub async fn set_template_agenda(
+    template_id: i64,
+    input: TemplateAgendaInput,
+) -> Result<(), AppError> {
+    endpoint::run(async move {
+        let state = app_state()?;
+        let template =
+            service::managed_template(&state.db, require_user().await?, template_id).await?;
+        service::set_template_agenda(&state.db, &template, &input, state.now()).await
     })
     .await
 }

@@ -185,3 +185,10 @@ pub struct TemplateInput {
 pub struct CopyPlanInput {
     pub source_id: String,
 }
+
+/// What the "agenda of a plan interview" form sends (empty: no agenda).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TemplateAgendaInput {
+    pub agenda_template_id: String,
+}

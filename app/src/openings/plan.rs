@@ -2,7 +2,8 @@
 //! interview templates of each interview stage.
 
 use super::api::{
-    get_plan, AddStage, AddTemplate, CopyPlan, DeleteStage, DeleteTemplate, MoveStage, UpdateStage,
+    get_plan, AddStage, AddTemplate, CopyPlan, DeleteStage, DeleteTemplate, MoveStage,
+    SetTemplateAgenda, UpdateStage,
 };
 use super::{PlanData, Stage, StageKind};
 use crate::components::{
@@ -22,6 +23,7 @@ struct PlanActions {
     /// Bumped when a stage's own "add interview" form saved.
     refresh: RwSignal<usize>,
     delete_template: ServerAction<DeleteTemplate>,
+    set_agenda: ServerAction<SetTemplateAgenda>,
     copy_plan: ServerAction<CopyPlan>,
 }
 
@@ -33,6 +35,7 @@ impl PlanActions {
             + self.delete_stage.version().get()
             + self.refresh.get()
             + self.delete_template.version().get()
+            + self.set_agenda.version().get()
             + self.copy_plan.version().get()
     }
 }
@@ -47,6 +50,7 @@ pub fn PlanPage() -> impl IntoView {
         delete_stage: ServerAction::new(),
         refresh: RwSignal::new(0),
         delete_template: ServerAction::new(),
+        set_agenda: ServerAction::new(),
         copy_plan: ServerAction::new(),
     };
     let plan = Resource::new(
@@ -59,6 +63,7 @@ pub fn PlanPage() -> impl IntoView {
     let stage_error = action_error(actions.update_stage);
     let delete_error = action_error(actions.delete_stage);
     let template_delete_error = action_error(actions.delete_template);
+    let agenda_error = action_error(actions.set_agenda);
     view! {
         <Title text="Interview plan · Hireloop" />
         <section class="page">
@@ -68,6 +73,7 @@ pub fn PlanPage() -> impl IntoView {
             <FormError error=stage_error />
             <FormError error=delete_error />
             <FormError error=template_delete_error />
+            <FormError error=agenda_error />
             {loaded(plan, move |data: PlanData| view! { <PlanEditor data actions /> })}
         </section>
     }
@@ -188,12 +194,27 @@ fn StageEditor(
                         .into_iter()
                         .map(|t| {
                             let covers = t.skill_areas.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(", ");
+                            let agenda_choices = agendas.clone();
+                            let agenda_label = format!("Agenda of {}", t.name);
+                            let agenda_button = format!("Save agenda of {}", t.name);
                             view! {
                                 <li>
                                     <strong>{t.name.clone()}</strong>
                                     {format!(" — {} min — covers {covers}", t.duration_minutes)}
                                     {t.agenda.clone().map(|(_, a)| format!(" — agenda: {a}"))}
                                     " "
+                                    <ActionForm action=actions.set_agenda attr:class="inline-form">
+                                        <input type="hidden" name="template_id" value=t.id />
+                                        <SelectField
+                                            label=agenda_label
+                                            name="input[agenda_template_id]"
+                                            id=format!("template-{}-agenda-now", t.id)
+                                            options=agenda_choices
+                                            placeholder="No agenda"
+                                            selected=t.agenda.as_ref().map(|(id, _)| id.to_string()).unwrap_or_default()
+                                        />
+                                        <button type="submit" class="secondary small">{agenda_button}</button>
+                                    </ActionForm>
                                     <ActionForm action=actions.delete_template attr:class="inline-form">
                                         <input type="hidden" name="template_id" value=t.id />
                                         <button type="submit" class="secondary small">{format!("Remove {}", t.name)}</button>

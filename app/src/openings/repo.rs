@@ -434,3 +434,17 @@ pub async fn copy_sources<'c>(
     .fetch_all(db)
     .await
 }
+
+#[tracing::instrument(skip(db))]
+pub async fn set_template_agenda<'c>(
+    db: impl AnyExecutor<'c>,
+    template_id: i64,
+    agenda_template_id: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE interview_templates SET agenda_template_id = $2 WHERE id = $1")
+        .bind(template_id)
+        .bind(agenda_template_id)
+        .execute(db)
+        .await
+        .map(|_| ())
+}

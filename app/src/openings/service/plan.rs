@@ -3,7 +3,8 @@
 
 use super::super::repo::{self, StageRow, TemplateOwner};
 use super::super::{
-    CopyPlanInput, Direction, PlanData, StageInput, StageKind, StageUpdateInput, TemplateInput,
+    CopyPlanInput, Direction, PlanData, StageInput, StageKind, StageUpdateInput,
+    TemplateAgendaInput, TemplateInput,
 };
 use super::{detail, parse_duration, stages_of};
 use crate::access::{self, OpeningScope, Scope};
@@ -349,6 +350,53 @@ pub async fn add_template(
     .await?;
     tx.commit().await.context("committing the template")?;
     Ok(id)
+}
+
+/// Points a plan interview at another agenda template (or none). Interviews already
+/// scheduled keep their own agendas.
+pub async fn set_template_agenda(
+    db: &Db,
+    managed: &ManagedTemplate,
+    input: &TemplateAgendaInput,
+    now: i64,
+) -> AppResult<()> {
+    let agenda = match input.agenda_template_id.trim() {
+        "" => None,
+        raw => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::invalid(
+                "agenda_template_id",
+                "Choose an agenda template from the list.",
+            )
+        })?),
+    };
+    let template = &managed.template;
+    let mut tx = begin_write(db).await?;
+    if let Some(agenda) = agenda {
+        if !crate::agendas::service::template_exists(&mut *tx, agenda).await? {
+            return Err(AppError::invalid(
+                "agenda_template_id",
+                "Choose an agenda template from the list.",
+            ));
+        }
+    }
+    repo::set_template_agenda(&mut *tx, template.id, agenda)
+        .await
+        .context("setting the agenda")?;
+    audit::record(
+        &mut *tx,
+        plan_entry(
+            &managed.scope,
+            "template",
+            template.id,
+            "agenda",
+            format!("Changed the agenda of interview {}", template.name),
+        )
+        .after(json!({"agenda_template": agenda})),
+        now,
+    )
+    .await?;
+    tx.commit().await.context("committing the agenda")?;
+    Ok(())
 }
 
 /// Removes an interview template from its stage.
