@@ -17,11 +17,6 @@ use app::candidates::api::{
     CandidateForm, CreateCandidate, GetCandidate, SearchCandidates, UpdateCandidate,
 };
 use app::candidates::CandidateInput;
-use app::challenges::api::{
-    ChallengeForm, CreateChallenge, GetChallengePage, ListChallenges, SetChallengeStatus,
-    UpdateChallenge,
-};
-use app::challenges::{ChallengeInput, ChallengeQuery};
 use app::dashboard::GetDashboard;
 use app::interviews::api::{
     CancelInterview, GetInterview, GetKit, GetMyInterviews, RescheduleInterview, ScheduleForm,
@@ -167,23 +162,6 @@ pub(crate) async fn calls_for(
     )
     .await
     .map_err(app_error("a fresh opening"))?;
-    // A challenge per role, to read, edit and retire.
-    let challenge = |title: String| ChallengeInput {
-        title,
-        prompt: "Limit requests per client.".into(),
-        skills: vec![fx.skills.backend],
-        difficulty: "3".into(),
-        expected_minutes: "20".into(),
-        ..ChallengeInput::default()
-    };
-    let fresh_challenge = app::challenges::service::create(
-        db,
-        &hireloop_tests::fixture::planner(app, &fx.people.admin).await?,
-        &challenge(format!("Challenge {n}")),
-        now,
-    )
-    .await
-    .map_err(app_error("a fresh challenge"))?;
     let me = match role {
         Admin => fx.people.admin.id,
         HiringManager => fx.people.hiring_manager.id,
@@ -662,54 +640,8 @@ pub(crate) async fn calls_for(
             &[Interviewer, HiringManager, Admin],
             Reads,
         ),
-        // The coding-challenge library.
-        call(
-            ListChallenges {
-                query: ChallengeQuery::default(),
-            },
-            PLANNERS,
-            Reads,
-        ),
-        call(
-            GetChallengePage {
-                id: fresh_challenge,
-            },
-            PLANNERS,
-            Reads,
-        ),
-        call(ChallengeForm { id: 0, rows: 0 }, PLANNERS, Reads),
-        call(
-            ChallengeForm {
-                id: fresh_challenge,
-                rows: 0,
-            },
-            PLANNERS,
-            Reads,
-        ),
-        call(
-            CreateChallenge {
-                input: challenge(format!("New challenge {n}")),
-            },
-            PLANNERS,
-            Writes,
-        ),
-        call(
-            UpdateChallenge {
-                id: fresh_challenge,
-                input: challenge(format!("Edited challenge {n}")),
-            },
-            PLANNERS,
-            Writes,
-        ),
-        call(
-            SetChallengeStatus {
-                id: fresh_challenge,
-                status: "retired".into(),
-            },
-            PLANNERS,
-            Writes,
-        ),
     ];
+    calls.extend(crate::access_challenges::calls(app, fx, n).await?);
     calls.extend(crate::access_live::calls(app, fx, n).await?);
     Ok(calls)
 }

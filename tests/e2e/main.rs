@@ -7,11 +7,13 @@
 
 mod access;
 mod access_calls;
+mod access_challenges;
 mod access_live;
 mod accessibility_ui;
 mod accounts;
 mod accounts_ui;
 mod board;
+mod challenge_assignments;
 mod challenges;
 mod challenges_search;
 mod challenges_stats;
@@ -44,6 +46,7 @@ fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(accounts::cases());
     cases.extend(live::cases());
+    cases.extend(challenge_assignments::cases());
     cases.extend(live_ui::cases());
     cases.extend(users::cases());
     cases.extend(accounts_ui::cases());
