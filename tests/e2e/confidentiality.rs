@@ -33,13 +33,13 @@ cases! {
 }
 
 /// Everything that identifies Jordan's candidacy.
-struct Traces {
+pub(crate) struct Traces {
     words: Vec<String>,
     ids: Vec<(&'static str, i64)>,
 }
 
 impl Traces {
-    fn of(fx: &Fixture) -> Self {
+    pub(crate) fn of(fx: &Fixture) -> Self {
         Self {
             words: [
                 "Jordan",
@@ -61,7 +61,7 @@ impl Traces {
     }
 
     /// Fails if `body` names Jordan or carries one of his ids under its own key.
-    fn absent(&self, what: &str, body: &str) -> anyhow::Result<()> {
+    pub(crate) fn absent(&self, what: &str, body: &str) -> anyhow::Result<()> {
         for word in &self.words {
             ensure!(
                 !body.contains(word.as_str()),
@@ -115,7 +115,7 @@ where
 }
 
 /// The hidden record and a made-up one get byte-for-byte the same answer: not found.
-async fn same_as_missing<S, F>(
+pub(crate) async fn same_as_missing<S, F>(
     app: &TestApp,
     sam: &reqwest::Client,
     traces: &Traces,

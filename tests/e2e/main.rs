@@ -19,6 +19,7 @@ mod challenges_search;
 mod challenges_stats;
 mod challenges_ui;
 mod confidentiality;
+mod confidentiality_live;
 mod docs;
 mod fuzz;
 mod live;
@@ -46,6 +47,7 @@ fn all_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     cases.extend(accounts::cases());
     cases.extend(live::cases());
+    cases.extend(confidentiality_live::cases());
     cases.extend(challenge_assignments::cases());
     cases.extend(live_ui::cases());
     cases.extend(users::cases());

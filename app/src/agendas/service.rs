@@ -33,11 +33,20 @@ fn snapshot(items: &[ValidItem]) -> serde_json::Value {
         .collect::<Vec<_>>())
 }
 
-fn snapshot_rows(items: &[AgendaItem]) -> serde_json::Value {
-    json!(items
-        .iter()
-        .map(|i| json!({"title": i.title, "minutes": i.minutes, "coding": i.coding}))
-        .collect::<Vec<_>>())
+impl From<AgendaItem> for ValidItem {
+    /// A saved item is valid by construction (the rules ran when it was saved).
+    fn from(item: AgendaItem) -> Self {
+        Self {
+            title: item.title,
+            minutes: item.minutes,
+            guidance: item.guidance,
+            coding: item.coding,
+        }
+    }
+}
+
+fn snapshot_rows(items: Vec<AgendaItem>) -> serde_json::Value {
+    snapshot(&items.into_iter().map(ValidItem::from).collect::<Vec<_>>())
 }
 
 pub async fn templates(db: &Db, _planner: &Planner) -> AppResult<Vec<AgendaTemplateSummary>> {
@@ -177,7 +186,7 @@ pub async fn save_template(
             "update",
             format!("Changed agenda template {name}"),
         )
-        .before(json!({"name": before_name, "items": snapshot_rows(&before)}))
+        .before(json!({"name": before_name, "items": snapshot_rows(before)}))
         .after(json!({"name": name.as_str(), "items": snapshot(&items)})),
         now,
     )
@@ -322,7 +331,7 @@ pub async fn save(db: &Db, scope: &KitScope, input: &AgendaInput, now: i64) -> A
     repo::replace_interview_items(&mut tx, id, &items)
         .await
         .context("saving the agenda")?;
-    record_change(&mut tx, scope, &facts.title, &before, &items, now).await?;
+    record_change(&mut tx, scope, &facts.title, before, &items, now).await?;
     tx.commit().await.context("committing the agenda")?;
     Ok(())
 }
@@ -331,7 +340,7 @@ async fn record_change(
     conn: &mut AnyConnection,
     scope: &KitScope,
     title: &str,
-    before: &[AgendaItem],
+    before: Vec<AgendaItem>,
     after: &[ValidItem],
     now: i64,
 ) -> AppResult<()> {
@@ -377,15 +386,7 @@ pub async fn use_template(
             "Choose an agenda template from the list.",
         ));
     }
-    let items: Vec<ValidItem> = template
-        .into_iter()
-        .map(|i| ValidItem {
-            title: i.title,
-            minutes: i.minutes,
-            guidance: i.guidance,
-            coding: i.coding,
-        })
-        .collect();
+    let items: Vec<ValidItem> = template.into_iter().map(ValidItem::from).collect();
     if let Some(message) = rules::over_duration(&items, facts.duration_minutes) {
         return Err(AppError::invalid("template_id", message));
     }
@@ -395,7 +396,7 @@ pub async fn use_template(
     repo::replace_interview_items(&mut tx, id, &items)
         .await
         .context("saving the agenda")?;
-    record_change(&mut tx, scope, &facts.title, &before, &items, now).await?;
+    record_change(&mut tx, scope, &facts.title, before, &items, now).await?;
     tx.commit().await.context("committing the agenda")?;
     Ok(())
 }
