@@ -38,6 +38,11 @@ fn AdminIndex() -> impl IntoView {
                     <a href="/admin/skill-areas">"Manage skill areas"</a>
                 </article>
                 <article class="card">
+                    <h2>"Feedback check"</h2>
+                    <p>"Topics that are a legal no-go in interview feedback."</p>
+                    <a href="/admin/feedback-check">"Edit the feedback check"</a>
+                </article>
+                <article class="card">
                     <h2>"Audit log"</h2>
                     <p>"Who changed what, and when."</p>
                     <a href="/admin/audit">"Read the audit log"</a>

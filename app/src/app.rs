@@ -15,10 +15,14 @@ use crate::challenges::pages::{
 };
 use crate::components::{NotFound, UserResource};
 use crate::dashboard::DashboardPage;
+use crate::debriefs::pages::{DebriefPage, DebriefPrintPage};
 use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
 use crate::live::pages::LivePage;
 use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
 use crate::openings::plan::PlanPage;
+use crate::scorecards::pages::{
+    FeedbackCheckPage, ScorecardFormPage, ScorecardQuestionsPage, ScorecardReadPage,
+};
 use crate::skills::pages::SkillAreasPage;
 use crate::users::pages::{AccountPage, EditUserPage, NewUserPage, UsersPage};
 use leptos::prelude::*;
@@ -109,6 +113,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/interviews/:id/kit") view=KitPage ssr=SsrMode::Async />
                     <Route path=path!("/interviews/:id/agenda") view=AgendaEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/interviews/:id/live") view=LivePage ssr=SsrMode::Async />
+                    <Route path=path!("/interviews/:id/scorecard") view=ScorecardFormPage ssr=SsrMode::Async />
+                    <Route path=path!("/scorecards/:id") view=ScorecardReadPage ssr=SsrMode::Async />
+                    <Route path=path!("/debriefs/:id") view=DebriefPage ssr=SsrMode::Async />
+                    <Route path=path!("/debriefs/:id/print") view=DebriefPrintPage ssr=SsrMode::Async />
+                    <Route path=path!("/openings/:id/questions") view=ScorecardQuestionsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/feedback-check") view=FeedbackCheckPage ssr=SsrMode::Async />
                     <Route path=path!("/agendas") view=AgendaTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/agendas/:id") view=AgendaTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/challenges") view=ChallengesPage ssr=SsrMode::Async />

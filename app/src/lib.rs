@@ -19,12 +19,14 @@ pub mod candidates;
 pub mod challenges;
 pub mod components;
 pub mod dashboard;
+pub mod debriefs;
 pub mod error;
 mod form_encoding;
 pub mod interviews;
 pub mod live;
 pub mod openings;
 pub mod paging;
+pub mod scorecards;
 pub mod skills;
 pub mod users;
 pub mod values;
@@ -60,6 +62,7 @@ pub fn hydrate() {
     leptos::mount::hydrate_islands();
     enhance::install();
     agenda_total::install();
+    scorecards::autosave::install();
     // A marker for tests and styles: client code now runs on this page.
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())

@@ -137,7 +137,40 @@ pub struct ResumeScope {
     candidate_id: i64,
 }
 
+/// Proof that the user interviews in an interview (not cancelled, not hidden from them):
+/// they write their own scorecard for it.
+#[derive(Debug, Clone)]
+pub struct AuthorScope {
+    user: CurrentUser,
+    interview_id: i64,
+    assignment_id: i64,
+    facts: ApplicationFacts,
+}
+
+/// Proof that the user may read a submitted scorecard: its author, the people who manage its
+/// application, or another interviewer of the application whose own feedback is all in.
+#[derive(Debug, Clone)]
+pub struct ScorecardScope {
+    user: CurrentUser,
+    scorecard_id: i64,
+    facts: ApplicationFacts,
+    manages: bool,
+}
+
+/// Proof that the user may read a debrief: the people who manage its application, and its
+/// participants once their own feedback on the application is all in.
+#[derive(Debug, Clone)]
+pub struct DebriefScope {
+    user: CurrentUser,
+    debrief_id: i64,
+    facts: ApplicationFacts,
+    manages: bool,
+}
+
 user_scope!(
+    AuthorScope,
+    ScorecardScope,
+    DebriefScope,
     Myself,
     Admin,
     Planner,
@@ -314,6 +347,116 @@ pub async fn require_kit_reader(
     }
 }
 
+/// An interview's interviewers write their scorecards for it (not once it is cancelled,
+/// and never an internal candidate's current manager). Anyone else finds nothing.
+pub async fn require_scorecard_author(
+    db: &Db,
+    user: CurrentUser,
+    interview_id: i64,
+) -> AppResult<AuthorScope> {
+    let interview = repo::interview_application(db, interview_id)
+        .await
+        .context("loading the interview")?
+        .ok_or(AppError::NotFound)?;
+    let facts = repo::application_facts(db, interview.application_id)
+        .await
+        .context("loading the application's facts")?
+        .ok_or(AppError::NotFound)?;
+    if interview.status == crate::interviews::InterviewStatus::Cancelled
+        || facts.hidden_from(user.id)
+    {
+        return Err(AppError::NotFound);
+    }
+    let assignment_id = repo::assignment_of(db, interview_id, user.id)
+        .await
+        .context("checking the assignment")?
+        .ok_or(AppError::NotFound)?;
+    Ok(AuthorScope {
+        user,
+        interview_id,
+        assignment_id,
+        facts,
+    })
+}
+
+/// True when the user interviews in the application and all their feedback on it is in —
+/// the condition for reading anyone else's (no anchoring).
+async fn feedback_all_in(db: &Db, user: &CurrentUser, facts: &ApplicationFacts) -> AppResult<bool> {
+    if facts.hidden_from(user.id) {
+        return Ok(false);
+    }
+    Ok(repo::feedback_all_in(db, facts.application_id, user.id)
+        .await
+        .context("checking the reader's own feedback")?)
+}
+
+/// True when all of the author's feedback on the application is in, so that they may read
+/// the other interviewers' scorecards.
+pub async fn author_may_read_others(db: &Db, scope: &AuthorScope) -> AppResult<bool> {
+    feedback_all_in(db, &scope.user, &scope.facts).await
+}
+
+/// A submitted scorecard is read by its author, by whoever manages the application, and by
+/// the application's other interviewers once all their own feedback on it is submitted.
+/// Drafts are their author's alone. Anyone else finds nothing.
+pub async fn require_scorecard_reader(
+    db: &Db,
+    user: CurrentUser,
+    scorecard_id: i64,
+) -> AppResult<ScorecardScope> {
+    let owner = repo::scorecard_owner(db, scorecard_id)
+        .await
+        .context("loading the scorecard")?
+        .ok_or(AppError::NotFound)?;
+    let facts = repo::application_facts(db, owner.application_id)
+        .await
+        .context("loading the application's facts")?
+        .ok_or(AppError::NotFound)?;
+    let author = owner.user_id == user.id && !facts.hidden_from(user.id);
+    let manages = manages(&user, &facts);
+    let allowed =
+        author || (owner.status.is_in() && (manages || feedback_all_in(db, &user, &facts).await?));
+    if allowed {
+        Ok(ScorecardScope {
+            user,
+            scorecard_id,
+            facts,
+            manages,
+        })
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A debrief is read by whoever manages its application, and by its participants once all
+/// their own feedback on the application is submitted.
+pub async fn require_debrief_reader(
+    db: &Db,
+    user: CurrentUser,
+    debrief_id: i64,
+) -> AppResult<DebriefScope> {
+    let (application_id, participant) = repo::debrief_of(db, debrief_id, user.id)
+        .await
+        .context("loading the debrief")?
+        .ok_or(AppError::NotFound)?;
+    let facts = repo::application_facts(db, application_id)
+        .await
+        .context("loading the application's facts")?
+        .ok_or(AppError::NotFound)?;
+    let manages = manages(&user, &facts);
+    let allowed = manages || (participant > 0 && feedback_all_in(db, &user, &facts).await?);
+    if allowed {
+        Ok(DebriefScope {
+            user,
+            debrief_id,
+            facts,
+            manages,
+        })
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// Who may read a candidate's resume: their viewers, and interviewers of their loops.
 pub async fn require_resume_reader(
     db: &Db,
@@ -409,6 +552,69 @@ impl KitScope {
     }
 }
 
+impl AuthorScope {
+    pub fn interview_id(&self) -> i64 {
+        self.interview_id
+    }
+
+    pub fn assignment_id(&self) -> i64 {
+        self.assignment_id
+    }
+
+    pub fn application_id(&self) -> i64 {
+        self.facts.application_id
+    }
+
+    pub fn opening_id(&self) -> i64 {
+        self.facts.opening_id
+    }
+
+    pub fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+}
+
+impl ScorecardScope {
+    pub fn scorecard_id(&self) -> i64 {
+        self.scorecard_id
+    }
+
+    pub fn application_id(&self) -> i64 {
+        self.facts.application_id
+    }
+
+    /// Reading as someone who manages the application (who also reads private notes).
+    pub fn manages(&self) -> bool {
+        self.manages
+    }
+}
+
+impl DebriefScope {
+    pub fn debrief_id(&self) -> i64 {
+        self.debrief_id
+    }
+
+    pub fn application_id(&self) -> i64 {
+        self.facts.application_id
+    }
+
+    pub fn opening_id(&self) -> i64 {
+        self.facts.opening_id
+    }
+
+    pub fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+
+    /// The proof of managing the application, when the reader manages it (deciding needs it).
+    pub fn manager(&self) -> Option<ApplicationScope> {
+        self.manages.then(|| ApplicationScope {
+            user: self.user.clone(),
+            facts: self.facts.clone(),
+        })
+    }
+}
+
 impl ResumeScope {
     pub fn candidate_id(&self) -> i64 {
         self.candidate_id
@@ -427,6 +633,12 @@ impl CandidateRead for CandidateScope {
 }
 
 impl CandidateRead for ApplicationScope {
+    fn candidate_id(&self) -> i64 {
+        self.facts.candidate_id
+    }
+}
+
+impl CandidateRead for DebriefScope {
     fn candidate_id(&self) -> i64 {
         self.facts.candidate_id
     }

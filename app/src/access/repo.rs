@@ -136,3 +136,78 @@ pub async fn is_assigned<'c>(
     .await?;
     Ok(count > 0)
 }
+
+/// The interviewer's assignment in an interview, if they have one.
+#[tracing::instrument(skip(db))]
+pub async fn assignment_of<'c>(
+    db: impl AnyExecutor<'c>,
+    interview_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM interview_assignments WHERE interview_id = $1 AND user_id = $2",
+    )
+    .bind(interview_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// True when `user_id` interviews in the application and every one of their (not
+/// cancelled) interviews in it has a submitted scorecard: only then may they read others'.
+#[tracing::instrument(skip(db))]
+pub async fn feedback_all_in<'c>(
+    db: impl AnyExecutor<'c>,
+    application_id: i64,
+    user_id: i64,
+) -> sqlx::Result<bool> {
+    let (total, missing): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), \
+         CAST(COALESCE(SUM(CASE WHEN s.status IN ('submitted', 'amended') THEN 0 ELSE 1 END), 0) AS BIGINT) \
+         FROM interview_assignments ia JOIN interviews i ON i.id = ia.interview_id \
+         LEFT JOIN scorecards s ON s.assignment_id = ia.id \
+         WHERE i.application_id = $1 AND ia.user_id = $2 AND i.status <> 'cancelled'",
+    )
+    .bind(application_id)
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
+    Ok(total > 0 && missing == 0)
+}
+
+/// Who wrote a scorecard, for which application, and whether it was ever submitted.
+#[derive(Debug, Clone, FromRow)]
+pub struct ScorecardOwner {
+    pub application_id: i64,
+    pub user_id: i64,
+    pub status: crate::scorecards::ScorecardStatus,
+}
+
+#[tracing::instrument(skip(db))]
+pub async fn scorecard_owner<'c>(
+    db: impl AnyExecutor<'c>,
+    scorecard_id: i64,
+) -> sqlx::Result<Option<ScorecardOwner>> {
+    sqlx::query_as("SELECT application_id, user_id, status FROM scorecards WHERE id = $1")
+        .bind(scorecard_id)
+        .fetch_optional(db)
+        .await
+}
+
+/// The application a debrief is about, and whether `user_id` is one of its participants.
+#[tracing::instrument(skip(db))]
+pub async fn debrief_of<'c>(
+    db: impl AnyExecutor<'c>,
+    debrief_id: i64,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as(
+        "SELECT d.application_id, \
+         (SELECT COUNT(*) FROM debrief_participants p WHERE p.debrief_id = d.id AND p.user_id = $2) \
+         FROM debriefs d WHERE d.id = $1",
+    )
+    .bind(debrief_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}

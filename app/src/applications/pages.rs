@@ -408,6 +408,7 @@ fn ApplicationView(
                     }
                 })}
         </section>
+        <crate::debriefs::pages::FeedbackSection application_id=id />
         <section class="panel">
             <h2>"History"</h2>
             <ul>

@@ -378,6 +378,119 @@ pub async fn set_status(
     Ok(())
 }
 
+/// What a decision does to an application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Hire,
+    /// Rejected, with the rationale as the reason.
+    Reject,
+    /// Active, in this stage (id, name).
+    MoveTo(i64, String),
+    /// Active where it is.
+    Keep,
+}
+
+/// Applies a decision inside the caller's transaction: the status and stage change with the
+/// history lines and audit entries a manual change would make. `note` is the rationale.
+pub async fn apply_outcome(
+    conn: &mut sqlx::AnyConnection,
+    scope: &ApplicationScope,
+    outcome: &Outcome,
+    note: &str,
+    now: i64,
+) -> AppResult<()> {
+    let application = repo::find(&mut *conn, scope.application_id())
+        .await
+        .context("loading the application")?
+        .ok_or(AppError::NotFound)?;
+    let status = match outcome {
+        Outcome::Hire => ApplicationStatus::Hired,
+        Outcome::Reject => ApplicationStatus::Rejected,
+        Outcome::MoveTo(..) | Outcome::Keep => ApplicationStatus::Active,
+    };
+    if status != application.status {
+        let reason = (status == ApplicationStatus::Rejected).then_some(note);
+        repo::set_status(&mut *conn, application.id, status, reason, now)
+            .await
+            .context("changing the status")?;
+        repo::record_event(
+            &mut *conn,
+            &NewEvent {
+                application_id: application.id,
+                actor_id: scope.actor_id(),
+                from_stage_id: None,
+                to_stage_id: None,
+                from_status: Some(application.status),
+                to_status: Some(status),
+                note,
+                detail: None,
+            },
+            now,
+        )
+        .await
+        .context("recording history")?;
+        audit::record(
+            &mut *conn,
+            NewEntry::new(
+                scope.actor_id(),
+                "application",
+                application.id,
+                "status",
+                format!("Marked {} at the debrief", status.label().to_lowercase()),
+            )
+            .opening(scope.opening_id())
+            .candidate(scope.candidate_id())
+            .before(json!({"status": application.status.as_str()}))
+            .after(json!({"status": status.as_str()})),
+            now,
+        )
+        .await?;
+    }
+    if let Outcome::MoveTo(stage_id, stage_name) = outcome {
+        if *stage_id != application.stage_id {
+            repo::set_stage(&mut *conn, application.id, *stage_id, now)
+                .await
+                .context("moving the application")?;
+            repo::record_event(
+                &mut *conn,
+                &NewEvent {
+                    application_id: application.id,
+                    actor_id: scope.actor_id(),
+                    from_stage_id: Some(application.stage_id),
+                    to_stage_id: Some(*stage_id),
+                    from_status: None,
+                    to_status: None,
+                    note,
+                    detail: None,
+                },
+                now,
+            )
+            .await
+            .context("recording history")?;
+            audit::record(
+                &mut *conn,
+                NewEntry::new(
+                    scope.actor_id(),
+                    "application",
+                    application.id,
+                    "move",
+                    format!(
+                        "Moved from {} to {stage_name} at the debrief",
+                        application.stage_name
+                    ),
+                )
+                .opening(scope.opening_id())
+                .candidate(scope.candidate_id())
+                .before(json!({"stage": application.stage_name}))
+                .after(json!({"stage": stage_name})),
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

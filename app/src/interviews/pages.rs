@@ -440,6 +440,10 @@ fn KitView(k: Kit) -> impl IntoView {
             <p class="kit-actions">
                 <a class="button" href=format!("/interviews/{}/live", k.interview.id)>"Open live interview mode"</a>
                 " "
+                {(!k.my_skills.is_empty()).then(|| view! {
+                    <a class="button secondary" href=format!("/interviews/{}/scorecard", k.interview.id)>"Write your scorecard"</a>
+                    " "
+                })}
                 <a href=format!("/interviews/{}/agenda", k.interview.id)>"Review or adjust the agenda"</a>
             </p>
         })}

@@ -249,6 +249,7 @@ fn OpeningOverview(o: OpeningDetail) -> impl IntoView {
             <div class="actions">
                 <a class="button" href=format!("/candidates/new?opening={id}")>"Add candidate"</a>
                 <a class="button secondary" href=format!("/openings/{id}/plan")>"Edit interview plan"</a>
+                <a class="button secondary" href=format!("/openings/{id}/questions")>"Scorecard questions"</a>
                 <a class="button secondary" href=format!("/openings/{id}/edit")>"Edit opening"</a>
                 <a href=format!("/openings/{id}/audit")>"History"</a>
             </div>
