@@ -162,12 +162,17 @@ pub struct MyInterview {
     pub location: String,
     pub my_skills: Vec<String>,
     pub cancelled: bool,
+    /// Where the viewer's feedback stands (none for a cancelled interview).
+    pub feedback: Option<crate::scorecards::Feedback>,
 }
 
 /// "My interviews": upcoming first (the next ones), then a page of the past.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyInterviews {
     pub timezone: String,
+    /// Ended interviews whose scorecard is not submitted, the latest first.
+    pub overdue: Vec<MyInterview>,
+    pub overdue_more: bool,
     pub upcoming: Vec<MyInterview>,
     /// More upcoming interviews than shown.
     pub upcoming_more: bool,

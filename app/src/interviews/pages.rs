@@ -15,6 +15,7 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::paging::{PageNumber, Pager};
+use crate::scorecards::Feedback;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -356,6 +357,14 @@ pub fn MyInterviewsPage() -> impl IntoView {
                 |d: MyInterviews| {
                     view! {
                         <p class="hint">{format!("Times are in your time zone, {}.", d.timezone)}</p>
+                        {(!d.overdue.is_empty()).then(|| view! {
+                            <section class="warning-box" aria-labelledby="overdue-heading">
+                                <h2 id="overdue-heading">"Feedback overdue"</h2>
+                                <p>"These interviews have ended and your scorecard is not submitted. Write it while it is fresh."</p>
+                                <MyInterviewTable rows=d.overdue.clone() caption="Interviews with feedback overdue" />
+                                {d.overdue_more.then(|| view! { <p class="hint">"Only the latest 20 are listed."</p> })}
+                            </section>
+                        })}
                         <h2>"Upcoming"</h2>
                         <MyInterviewTable rows=d.upcoming caption="Upcoming interviews" />
                         {d.upcoming_more.then(|| view! {
@@ -386,6 +395,7 @@ fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoV
                         <th scope="col">"Interview"</th>
                         <th scope="col">"You evaluate"</th>
                         <th scope="col">"Kit"</th>
+                        <th scope="col">"Feedback"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -398,6 +408,20 @@ fn MyInterviewTable(rows: Vec<MyInterview>, caption: &'static str) -> impl IntoV
                                     <td>{format!("{} — {} ({})", r.title, r.candidate_name, r.opening_title)}<br /><span class="hint">{r.location}</span></td>
                                     <td>{r.my_skills.join(", ")}</td>
                                     <td><a href=format!("/interviews/{}/kit", r.interview_id)>{format!("Kit for {}", r.candidate_name)}</a></td>
+                                    <td>
+                                        {r.feedback.map(|f| {
+                                            let class = match f {
+                                                Feedback::Overdue => "badge badge-bad",
+                                                Feedback::Submitted => "badge badge-ok",
+                                                Feedback::NotDue => "badge",
+                                            };
+                                            view! {
+                                                <span class=class>{f.label()}</span>
+                                                " "
+                                                <a href=format!("/interviews/{}/scorecard", r.interview_id)>{format!("Scorecard for {}", r.candidate_name)}</a>
+                                            }
+                                        })}
+                                    </td>
                                 </tr>
                             }
                         })

@@ -320,6 +320,27 @@ pub async fn past_of_interviewer<'c>(
     .await
 }
 
+/// The user's own interviews that have ended with their scorecard not submitted (overdue
+/// feedback), most recent first.
+#[tracing::instrument(skip(db))]
+pub async fn overdue_of_interviewer<'c>(
+    db: impl AnyExecutor<'c>,
+    user_id: i64,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<MyInterviewRow>> {
+    sqlx::query_as(&format!(
+        "{MINE} AND ia.ends_at <= $2 AND i.status = 'scheduled' AND NOT EXISTS \
+         (SELECT 1 FROM scorecards s WHERE s.assignment_id = ia.id AND s.status <> 'draft') \
+         ORDER BY ia.starts_at DESC, ia.interview_id DESC LIMIT $3"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct SkillOfAssignment {
     pub assignment_id: i64,

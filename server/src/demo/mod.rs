@@ -5,6 +5,7 @@
 mod agendas;
 mod bulk;
 mod challenges;
+mod feedback;
 pub mod scale;
 mod words;
 
@@ -433,25 +434,62 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
     .await
     .map_err(app_error("rejecting a demo candidate"))?;
 
-    // Maria's loop: three interviewers, each on a different skill area, in three days.
+    // Maria's loop: three interviewers, each on a different skill area. Priya and Tom saw her
+    // earlier today (Priya also judged how she explains her designs); Ivan's back-end deep
+    // dive is in three days.
     let tz = app::time::zone(&hannah.timezone);
     let (day, _) = app::time::local_parts(now + 3 * 86_400, tz);
+    let hour = 3600;
+    let earlier = |hours_ago: i64, minutes: i64| {
+        let start = (now - hours_ago * hour) / hour * hour;
+        let (day, start_time) = app::time::local_parts(start, tz);
+        let (_, end_time) = app::time::local_parts(start + minutes * 60, tz);
+        (day, start_time, end_time)
+    };
+    let (priya_day, priya_start, priya_end) = earlier(6, 45);
+    let (tom_day, tom_start, tom_end) = earlier(4, 45);
     let backend_loop_people = [
-        ("ivan@hireloop.test", "10:00", "11:00"),
-        ("priya@hireloop.test", "11:15", "12:00"),
-        ("tom@hireloop.test", "13:00", "13:45"),
+        ("ivan@hireloop.test", day.as_str(), "10:00", "11:00", None),
+        (
+            "priya@hireloop.test",
+            priya_day.as_str(),
+            priya_start.as_str(),
+            priya_end.as_str(),
+            Some(skill("Communication")),
+        ),
+        (
+            "tom@hireloop.test",
+            tom_day.as_str(),
+            tom_start.as_str(),
+            tom_end.as_str(),
+            None,
+        ),
     ];
-    for ((email, start, end), template) in backend_loop_people.into_iter().zip(&backend_templates) {
+    for ((email, day, start, end, extra), template) in
+        backend_loop_people.into_iter().zip(&backend_templates)
+    {
         let person = demo_user(db, email).await?;
         let slot = Slot {
-            day: &day,
+            day,
             start,
             end,
             timezone: &hannah.timezone,
         };
-        schedule(db, hannah_email, maria, template, &slot, person.id, now).await?;
+        let mut skills: Vec<i64> = template.skill_areas.iter().map(|s| s.id).collect();
+        skills.extend(extra);
+        schedule(
+            db,
+            hannah_email,
+            maria,
+            template,
+            &slot,
+            (person.id, &skills),
+            now,
+        )
+        .await?;
     }
     give_first_challenge(db, hannah_email, maria, "ivan@hireloop.test", now).await?;
+    feedback::seed(db, &[backend, qa], maria, backend_loop, now).await?;
     // Jordan's loop so far: two interviews; "Curiosity & learning" is not covered yet.
     let quinn_email = "quinn@hireloop.test";
     let (qa_loop, qa_templates) = stage_named(quinn_email, qa, "Technical loop").await?;
@@ -470,7 +508,17 @@ async fn seed_pipeline(db: &Db, now: i64) -> anyhow::Result<()> {
                 end,
                 timezone: &quinn.timezone,
             };
-            schedule(db, quinn_email, jordan, template, &slot, person.id, now).await?;
+            let skills: Vec<i64> = template.skill_areas.iter().map(|s| s.id).collect();
+            schedule(
+                db,
+                quinn_email,
+                jordan,
+                template,
+                &slot,
+                (person.id, &skills),
+                now,
+            )
+            .await?;
         }
     }
     Ok(())
@@ -538,7 +586,7 @@ async fn schedule(
     application: i64,
     template: &app::openings::Template,
     slot: &Slot<'_>,
-    interviewer: i64,
+    (interviewer, skills): (i64, &[i64]),
     now: i64,
 ) -> anyhow::Result<()> {
     let scope = application_scope(db, manager, application).await?;
@@ -552,7 +600,7 @@ async fn schedule(
         location: "https://meet.hireloop.test/loop".into(),
         interviewers: vec![InterviewerInput {
             user_id: interviewer.to_string(),
-            skills: template.skill_areas.iter().map(|s| s.id).collect(),
+            skills: skills.to_vec(),
         }],
         confirm: Checkbox(true),
     };

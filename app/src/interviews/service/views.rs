@@ -16,6 +16,7 @@ use crate::db::Db;
 use crate::error::{AppError, AppResult};
 use crate::openings::{service as openings, Stage};
 use crate::paging::{PageNumber, Paged};
+use crate::scorecards::service as scorecards;
 use crate::skills::{service as skills, SkillRef};
 use crate::time;
 use crate::users::service as users;
@@ -306,12 +307,22 @@ pub async fn detail(db: &Db, scope: &InterviewScope) -> AppResult<InterviewDetai
 
 /// How many upcoming interviews "My interviews" lists (more are rare: say so).
 pub const UPCOMING_SHOWN: usize = 50;
+/// Overdue feedback shown at most at the top of "My interviews".
+pub const OVERDUE_SHOWN: usize = 20;
 /// Past interviews per page.
 pub const PAST_PAGE_SIZE: usize = 25;
 
 /// Rows as the viewer reads them, with the skill areas of each assignment.
-async fn mine(db: &Db, rows: Vec<repo::MyInterviewRow>, tz: Tz) -> AppResult<Vec<MyInterview>> {
+async fn mine(
+    db: &Db,
+    me: &Myself,
+    rows: Vec<repo::MyInterviewRow>,
+    now: i64,
+) -> AppResult<Vec<MyInterview>> {
+    let tz = me.timezone();
     let ids: Vec<i64> = rows.iter().map(|r| r.assignment_id).collect();
+    let ends: Vec<(i64, i64)> = rows.iter().map(|r| (r.interview_id, r.ends_at)).collect();
+    let mut feedback = scorecards::my_feedback(db, me, &ends, now).await?;
     let mut skills: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for row in repo::skills_of_assignments(db, &ids)
         .await
@@ -330,6 +341,9 @@ async fn mine(db: &Db, rows: Vec<repo::MyInterviewRow>, tz: Tz) -> AppResult<Vec
             location: row.location,
             my_skills: skills.remove(&row.assignment_id).unwrap_or_default(),
             cancelled: row.status == InterviewStatus::Cancelled,
+            feedback: feedback
+                .remove(&row.interview_id)
+                .filter(|_| row.status != InterviewStatus::Cancelled),
         })
         .collect())
 }
@@ -345,10 +359,11 @@ pub async fn next_interviews(
     let rows = repo::upcoming_of_interviewer(db, me.user().id, now, false, limit)
         .await
         .context("loading your interviews")?;
-    mine(db, rows, me.timezone()).await
+    mine(db, me, rows, now).await
 }
 
-/// The user's interviews in their own time zone: the upcoming ones, then a page of the past.
+/// The user's interviews in their own time zone: those with feedback overdue, the upcoming
+/// ones, then a page of the past.
 pub async fn my_interviews(
     db: &Db,
     me: &Myself,
@@ -356,7 +371,6 @@ pub async fn my_interviews(
     past_page: PageNumber,
 ) -> AppResult<MyInterviews> {
     let user = me.user();
-    let tz = me.timezone();
     let upcoming = repo::upcoming_of_interviewer(
         db,
         user.id,
@@ -375,20 +389,39 @@ pub async fn my_interviews(
     )
     .await
     .context("loading your interviews")?;
+    let overdue = repo::overdue_of_interviewer(
+        db,
+        user.id,
+        now,
+        i64::try_from(OVERDUE_SHOWN + 1).unwrap_or(i64::MAX),
+    )
+    .await
+    .context("loading your overdue feedback")?;
     let upcoming = Paged::from_rows(upcoming, PageNumber::default(), UPCOMING_SHOWN);
     let past = Paged::from_rows(past, past_page, PAST_PAGE_SIZE);
-    // One query for the skill areas of both lists.
+    let overdue = Paged::from_rows(overdue, PageNumber::default(), OVERDUE_SHOWN);
+    // One query for the skill areas (and one for the feedback) of all three lists.
     let (upcoming_count, upcoming_more) = (upcoming.items.len(), upcoming.more);
+    let (overdue_count, overdue_more) = (overdue.items.len(), overdue.more);
     let mut all = mine(
         db,
-        upcoming.items.into_iter().chain(past.items).collect(),
-        tz,
+        me,
+        overdue
+            .items
+            .into_iter()
+            .chain(upcoming.items)
+            .chain(past.items)
+            .collect(),
+        now,
     )
     .await?;
-    let past_items = all.split_off(upcoming_count);
+    let mut upcoming = all.split_off(overdue_count);
+    let past_items = upcoming.split_off(upcoming_count);
     Ok(MyInterviews {
         timezone: user.timezone.clone(),
-        upcoming: all,
+        overdue: all,
+        overdue_more,
+        upcoming,
         upcoming_more,
         past: Paged {
             items: past_items,

@@ -1,0 +1,1 @@
+//! The permission matrix calls for scorecards and debriefs.

@@ -1,0 +1,8 @@
+//! placeholder
+
+use crate::cases;
+
+cases! {
+    http: [],
+    browser: [],
+}
