@@ -1,0 +1,8 @@
+//! Scorecards and the debrief in a real browser.
+
+use crate::cases;
+
+cases! {
+    http: [],
+    browser: [],
+}
