@@ -31,17 +31,21 @@ pub(crate) enum Role {
     Manager,
     HiringManager,
     Admin,
+    /// The interviewer once all his own feedback on Maria is submitted (only the scorecard
+    /// and debrief calls are made in this role: no anchoring is what it tests).
+    Submitted,
 }
 
-pub(crate) use Role::{Admin, Anonymous, HiringManager, Interviewer, Manager, Member};
+pub(crate) use Role::{Admin, Anonymous, HiringManager, Interviewer, Manager, Member, Submitted};
 
-const ROLES: [Role; 6] = [
+const ROLES: [Role; 7] = [
     Anonymous,
     Member,
     Interviewer,
     Manager,
     HiringManager,
     Admin,
+    Submitted,
 ];
 pub(crate) const SIGNED_IN: &[Role] = &[Member, Interviewer, Manager, HiringManager, Admin];
 pub(crate) const PLANNERS: &[Role] = &[Manager, HiringManager, Admin];
@@ -196,7 +200,7 @@ pub(crate) async fn client_for(
     Ok(match role {
         Anonymous => TestApp::client(),
         Member => app.login(&fx.people.member).await?,
-        Interviewer => app.login(&fx.people.interviewer).await?,
+        Interviewer | Submitted => app.login(&fx.people.interviewer).await?,
         Manager => app.login(&fx.people.manager).await?,
         HiringManager => app.login(&fx.people.hiring_manager).await?,
         Admin => app.login(&fx.people.admin).await?,

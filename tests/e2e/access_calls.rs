@@ -54,6 +54,9 @@ pub(crate) async fn calls_for(
     n: i64,
 ) -> anyhow::Result<Vec<Call>> {
     use crate::access::Effect::{Reads, Writes};
+    if role == crate::access::Submitted {
+        return crate::access_scorecards::calls(app, fx, role, n).await;
+    }
     let db = &app.db;
     let now = app.clock.now();
     let admin = app::access::require_admin(actor(app, &fx.people.admin).await?)
@@ -166,7 +169,7 @@ pub(crate) async fn calls_for(
         Admin => fx.people.admin.id,
         HiringManager => fx.people.hiring_manager.id,
         Manager => fx.people.manager.id,
-        Interviewer => fx.people.interviewer.id,
+        Interviewer | crate::access::Submitted => fx.people.interviewer.id,
         Member | Anonymous => fx.people.member.id,
     };
     let opening = |manager: i64| OpeningInput {
@@ -643,5 +646,6 @@ pub(crate) async fn calls_for(
     ];
     calls.extend(crate::access_challenges::calls(app, fx, n).await?);
     calls.extend(crate::access_live::calls(app, fx, n).await?);
+    calls.extend(crate::access_scorecards::calls(app, fx, role, n).await?);
     Ok(calls)
 }
