@@ -60,6 +60,12 @@ pub const PAGES: &[Page] = &[
         format!("/interviews/{}/agenda", t.kit_interview)
     }),
     page("Agenda templates", HANNAH, |_| "/agendas".into()),
+    page("Scorecard (interviewer's draft)", IVAN, |t| {
+        format!("/interviews/{}/scorecard", t.kit_interview)
+    }),
+    page("Debrief (most interviewers)", HANNAH, |t| {
+        format!("/debriefs/{}", t.debrief)
+    }),
     page("Candidates (admin: all)", ADA, |_| "/candidates".into()),
     page("Coding challenges (hiring manager)", HANNAH, |_| {
         "/challenges".into()
@@ -94,6 +100,7 @@ pub const WRITES: &[Write] = &[
     write("Edit a candidate", ADA, edit_candidate),
     write("Autosave a live note", IVAN, save_note),
     write("Save an interview's agenda", HANNAH, save_agenda),
+    write("Autosave a scorecard draft", IVAN, save_scorecard),
 ];
 
 /// What one simulated writer keeps between calls.
@@ -119,6 +126,10 @@ pub struct Targets {
     pub agenda_interviews: Vec<i64>,
     /// The challenge given to the most interviewers.
     pub challenge: i64,
+    /// Ivan's interviews without a scorecard: each writer drafts its own.
+    pub scorecard_interviews: Vec<i64>,
+    /// The busy opening's debrief with the most submitted scorecards.
+    pub debrief: i64,
     pub ivan: i64,
     /// Active applications on the busy opening that writers move between two stages.
     pub movable: Vec<i64>,
@@ -244,6 +255,38 @@ impl Targets {
         .fetch_one(db)
         .await
         .context("the most used challenge")?;
+        let scorecard_interviews: Vec<i64> = sqlx::query_scalar(
+            "SELECT i.id FROM interviews i JOIN interview_assignments ia ON ia.interview_id = i.id \
+             JOIN applications a ON a.id = i.application_id \
+             JOIN candidates c ON c.id = a.candidate_id \
+             WHERE ia.user_id = $1 AND i.status = 'scheduled' AND i.id <> $2 \
+             AND c.is_internal = FALSE \
+             AND NOT EXISTS (SELECT 1 FROM scorecards s WHERE s.assignment_id = ia.id) \
+             ORDER BY i.id",
+        )
+        .bind(ivan)
+        .bind(kit_interview)
+        .fetch_all(db)
+        .await
+        .context("Ivan's interviews without feedback")?;
+        anyhow::ensure!(
+            scorecard_interviews.len() >= 4 * MAX_WRITERS,
+            "too few interviews without feedback: {}",
+            scorecard_interviews.len()
+        );
+        let debrief: i64 = sqlx::query_scalar(
+            "SELECT d.id FROM debriefs d JOIN applications a ON a.id = d.application_id \
+             JOIN candidates c ON c.id = a.candidate_id \
+             JOIN interviews i ON i.application_id = d.application_id AND i.stage_id = d.stage_id \
+             JOIN interview_assignments ia ON ia.interview_id = i.id \
+             JOIN scorecards s ON s.assignment_id = ia.id \
+             WHERE a.opening_id = $1 AND c.is_internal = FALSE \
+             GROUP BY d.id ORDER BY COUNT(DISTINCT s.user_id) DESC, d.id LIMIT 1",
+        )
+        .bind(busy_opening)
+        .fetch_one(db)
+        .await
+        .context("a debrief")?;
         let (loop_template, loop_skill): (i64, i64) = sqlx::query_as(
             "SELECT t.id, ts.skill_area_id FROM interview_templates t \
              JOIN template_skill_areas ts ON ts.template_id = t.id \
@@ -273,6 +316,8 @@ impl Targets {
             note_items,
             agenda_interviews,
             challenge,
+            scorecard_interviews,
+            debrief,
             ivan,
             movable: movable.to_vec(),
             loop_stage,
@@ -407,6 +452,27 @@ fn save_note(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, St
         },
     })?;
     Ok((path_of::<app::live::api::SaveLiveNote>(), body))
+}
+
+/// Ivan's scorecard autosaves as he types: each simulated user drafts its own interview's
+/// scorecard (another in each run), so the revision it sends is the number of its saves.
+fn save_scorecard(t: &Targets, state: &mut WriterState) -> anyhow::Result<(String, String)> {
+    let slot = (state.run * MAX_WRITERS + state.index % MAX_WRITERS) % t.scorecard_interviews.len();
+    let interview = t.scorecard_interviews[slot];
+    let body = form(&app::scorecards::api::SaveScorecard {
+        interview_id: interview,
+        input: app::scorecards::ScorecardInput {
+            revision: state.calls.to_string(),
+            intent: "autosave".into(),
+            notes: format!(
+                "Resume deep-dive: led the billing rewrite; draft {} of the feedback.",
+                state.calls
+            ),
+            candidate_questions: "How on-call works; how the team plans.".into(),
+            ..app::scorecards::ScorecardInput::default()
+        },
+    })?;
+    Ok((path_of::<app::scorecards::api::SaveScorecard>(), body))
 }
 
 /// Hannah adjusts the agenda of one of her upcoming interviews (all items saved at once).

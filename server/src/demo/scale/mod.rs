@@ -111,6 +111,7 @@ pub async fn seed(db: &Db, scale: f64) -> anyhow::Result<Report> {
     loader.agendas(conn).await?;
     loader.feedback(conn).await?;
     loader.challenges(conn).await?;
+    loader.scorecards(conn).await?;
     let rows = loader.finish(conn).await?;
     if backend == Backend::Postgres {
         for table in IDENTITY_TABLES {
@@ -545,6 +546,7 @@ mod history;
 mod interviews;
 mod openings;
 mod pipeline;
+mod scorecards;
 
 /// A count or index as a database integer (seeded volumes are far below `i64::MAX`).
 fn int(n: usize) -> i64 {
