@@ -441,7 +441,7 @@ async fn nobody_reads_another_scorecard_before_their_own_is_in(backend: Backend)
         .find(|f| f.interviewer == fx.people.manager.name)
         .context("Sam's line")?;
     ensure!(sam_line.feedback == Feedback::Overdue && sam_line.scorecard_id.is_none());
-    let sam_mine = app
+    let interviews_of_sam = app
         .call(
             &sam,
             GetMyInterviews {
@@ -450,7 +450,7 @@ async fn nobody_reads_another_scorecard_before_their_own_is_in(backend: Backend)
         )
         .await?
         .ok()?;
-    ensure!(sam_mine
+    ensure!(interviews_of_sam
         .overdue
         .iter()
         .any(|m| m.interview_id == fx.maria_interview));
@@ -674,14 +674,14 @@ async fn the_debrief_finds_disagreement_and_gaps_and_records_decisions(
     )
     .await?
     .ok()?;
-    let (status, stage): (String, i64) =
+    let (status, moved_to): (String, i64) =
         sqlx::query_as("SELECT status, stage_id FROM applications WHERE id = $1")
             .bind(fx.maria_application)
             .fetch_one(&app.db)
             .await?;
     ensure!(
-        status == "active" && stage == fx.debrief_stage,
-        "{status} {stage}"
+        status == "active" && moved_to == fx.debrief_stage,
+        "{status} {moved_to}"
     );
     app.stop().await;
     Ok(())

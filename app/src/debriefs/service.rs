@@ -16,7 +16,7 @@ use crate::db::{begin_write, Db};
 use crate::error::{AppError, AppResult, FieldErrors};
 use crate::interviews::service::slots::{parse_location, parse_slot};
 use crate::scorecards::service::{self as scorecards, SubmittedCard};
-use crate::scorecards::Feedback;
+use crate::scorecards::{Feedback, ScorecardStatus};
 use crate::time;
 use anyhow::Context;
 use serde_json::json;
@@ -66,7 +66,7 @@ pub async fn overview(db: &Db, scope: &ApplicationScope, now: i64) -> AppResult<
                 feedback: Feedback::of(f.ends_at, f.status, now),
                 scorecard_id: f
                     .scorecard_id
-                    .filter(|_| f.status.is_some_and(|s| s.is_in())),
+                    .filter(|_| f.status.is_some_and(ScorecardStatus::is_in)),
             })
             .collect(),
         debriefs: debriefs
@@ -148,40 +148,37 @@ pub async fn schedule(
     let existing = repo::of_stage(&mut *tx, scope.application_id(), stage.id)
         .await
         .context("loading the debrief")?;
-    let (id, action) = match existing {
-        Some((id, _)) => {
-            repo::reschedule(
-                &mut tx,
-                id,
-                slot.start,
-                slot.duration_minutes,
-                &location,
-                now,
+    let (id, action) = if let Some((id, _)) = existing {
+        repo::reschedule(
+            &mut tx,
+            id,
+            slot.start,
+            slot.duration_minutes,
+            &location,
+            now,
+        )
+        .await
+        .context("moving the debrief")?;
+        (id, "reschedule")
+    } else {
+        let id = repo::insert(
+            &mut tx,
+            scope.application_id(),
+            stage.id,
+            slot.start,
+            slot.duration_minutes,
+            &location,
+            scope.actor_id(),
+            now,
+        )
+        .await
+        .context("scheduling the debrief")?
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "This stage's debrief was scheduled meanwhile; reload the page.".into(),
             )
-            .await
-            .context("moving the debrief")?;
-            (id, "reschedule")
-        }
-        None => {
-            let id = repo::insert(
-                &mut tx,
-                scope.application_id(),
-                stage.id,
-                slot.start,
-                slot.duration_minutes,
-                &location,
-                scope.actor_id(),
-                now,
-            )
-            .await
-            .context("scheduling the debrief")?
-            .ok_or_else(|| {
-                AppError::Conflict(
-                    "This stage's debrief was scheduled meanwhile; reload the page.".into(),
-                )
-            })?;
-            (id, "schedule")
-        }
+        })?;
+        (id, "schedule")
     };
     repo::set_participants(&mut tx, id, &participants)
         .await
@@ -354,7 +351,7 @@ pub async fn page(db: &Db, scope: &DebriefScope, now: i64) -> AppResult<DebriefD
         .collect();
     let waiting_for = in_stage
         .iter()
-        .filter(|f| !f.status.is_some_and(|s| s.is_in()))
+        .filter(|f| !f.status.is_some_and(ScorecardStatus::is_in))
         .map(|f| format!("{} ({})", f.interviewer, f.interview_title))
         .collect();
     let participants = repo::participants(db, debrief.id)
@@ -367,7 +364,9 @@ pub async fn page(db: &Db, scope: &DebriefScope, now: i64) -> AppResult<DebriefD
                 name,
                 interviewer: !own.is_empty(),
                 submitted: !own.is_empty()
-                    && own.iter().all(|f| f.status.is_some_and(|s| s.is_in())),
+                    && own
+                        .iter()
+                        .all(|f| f.status.is_some_and(ScorecardStatus::is_in)),
             }
         })
         .collect();

@@ -386,10 +386,11 @@ pub fn ScorecardQuestionsPage() -> impl IntoView {
                             let n = i + 1;
                             let question = question.unwrap_or_default();
                             let name = |f: &str| format!("input[questions][{i}][{f}]");
+                            let question_id = if question.id > 0 { question.id.to_string() } else { String::new() };
                             view! {
                                 <fieldset>
                                     <legend>{format!("Question {n}")}</legend>
-                                    <input type="hidden" name=name("id") value=(question.id > 0).then(|| question.id.to_string()).unwrap_or_default() />
+                                    <input type="hidden" name=name("id") value=question_id />
                                     <crate::components::TextField label=format!("Question {n}") name=name("prompt") value=question.prompt.clone() error=field_error(error, format!("questions.{i}.prompt")) />
                                     <label class="choice">
                                         <input type="checkbox" name=name("behavioural") value="on" checked=question.behavioural />

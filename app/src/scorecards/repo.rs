@@ -128,8 +128,9 @@ pub async fn by_assignment<'c>(
     .await
 }
 
-/// Who owns a new scorecard.
+/// Who owns a new scorecard (its assignment, application and author, by id).
 #[derive(Debug, Clone, Copy)]
+#[allow(clippy::struct_field_names)]
 pub struct Owner {
     pub assignment_id: i64,
     pub application_id: i64,

@@ -486,23 +486,18 @@ pub async fn save_questions(
         ) else {
             continue;
         };
-        let id = match row.id.trim() {
-            "" => None,
-            raw => match raw
-                .parse::<i64>()
-                .ok()
-                .filter(|id| existing.iter().any(|q| q.id == *id))
-            {
-                Some(id) => Some(id),
-                None => {
-                    errors.add(
-                        "questions",
-                        "A question was removed meanwhile; reload the page.",
-                    );
-                    continue;
-                }
-            },
-        };
+        let raw = row.id.trim();
+        let id = raw
+            .parse::<i64>()
+            .ok()
+            .filter(|id| existing.iter().any(|q| q.id == *id));
+        if !raw.is_empty() && id.is_none() {
+            errors.add(
+                "questions",
+                "A question was removed meanwhile; reload the page.",
+            );
+            continue;
+        }
         if !prompt.is_empty() {
             rows.push((id, prompt, row.behavioural.is_checked()));
         }

@@ -5,11 +5,17 @@
 use super::{AnyConnection, Loader};
 use anyhow::Context;
 
-/// A rating from a number, spread over the scale (SQL).
-fn rating_of(number: &str) -> String {
+/// A rating from a number, spread over the scale (SQL): as stored in a column, or as it is
+/// written inside a scorecard's JSON (`json`).
+fn rating_of(number: &str, json: bool) -> String {
+    let [strong_no, no, yes, strong_yes] = if json {
+        ["StrongNo", "No", "Yes", "StrongYes"]
+    } else {
+        ["strong_no", "no", "yes", "strong_yes"]
+    };
     format!(
-        "CASE ({number}) % 4 WHEN 0 THEN 'strong_no' WHEN 1 THEN 'no' WHEN 2 THEN 'yes' \
-         ELSE 'strong_yes' END"
+        "CASE ({number}) % 4 WHEN 0 THEN '{strong_no}' WHEN 1 THEN '{no}' WHEN 2 THEN '{yes}' \
+         ELSE '{strong_yes}' END"
     )
 }
 
@@ -24,8 +30,8 @@ impl Loader {
         .fetch_one(&mut *conn)
         .await
         .context("finding the seeded interviews")?;
-        let skill = rating_of("ia.id");
-        let overall = rating_of("ia.id / 4 + ia.user_id");
+        let skill = rating_of("ia.id", true);
+        let overall = rating_of("ia.id / 4 + ia.user_id", true);
         let sql = format!(
             "INSERT INTO scorecards (assignment_id, application_id, user_id, status, draft, \
              revision, versions, submitted_at, created_at, updated_at) \
@@ -47,7 +53,7 @@ impl Loader {
             .execute(&mut *conn)
             .await
             .context("seeding scorecards")?;
-        let overall_of = rating_of("ia.id / 4 + ia.user_id");
+        let overall_of = rating_of("ia.id / 4 + ia.user_id", false);
         sqlx::query(&format!(
             "INSERT INTO scorecard_versions (scorecard_id, version, overall, content, warnings, submitted_at) \
              SELECT s.id, 1, {overall_of}, s.draft, '[]', s.submitted_at FROM scorecards s \
