@@ -89,15 +89,27 @@ pub fn parse_decision(
             ),
         );
     }
+    // A stage may be chosen whatever the decision (the form keeps the picker), but only one
+    // of the later stages, and an advance needs one.
+    let chosen = match input.to_stage_id.trim() {
+        "" => None,
+        raw => {
+            let id = raw.parse::<i64>().ok().filter(|id| stages.contains(id));
+            if id.is_none() {
+                errors.add("to_stage_id", "Choose one of the later stages of the plan.");
+            }
+            id
+        }
+    };
     let mut to_stage = None;
     if decision == Some(Decision::Advance) {
-        match input.to_stage_id.trim().parse::<i64>() {
-            Ok(id) if stages.contains(&id) => to_stage = Some(id),
-            _ if stages.is_empty() => errors.add(
+        match chosen {
+            Some(id) => to_stage = Some(id),
+            None if stages.is_empty() => errors.add(
                 "to_stage_id",
                 "There is no later stage in this opening's plan; choose hire, no hire or hold.",
             ),
-            _ => errors.add("to_stage_id", "Choose the stage to advance to."),
+            None => errors.add("to_stage_id", "Choose the stage to advance to."),
         }
     }
     errors.finish()?;
@@ -193,6 +205,18 @@ mod tests {
         );
         advance.to_stage_id = "8".into();
         assert!(parse_decision(&advance, &[], &[7]).is_err());
+        // A stray stage with another decision must still be one of the later stages.
+        let mut hold = input("hold", "Wait.", "");
+        hold.to_stage_id = "x".repeat(500);
+        assert!(parse_decision(&hold, &[], &[7])
+            .expect_err("not a stage")
+            .field("to_stage_id")
+            .is_some());
+        hold.to_stage_id = "7".into();
+        assert_eq!(
+            parse_decision(&hold, &[], &[7]).map(|d| d.to_stage),
+            Ok(None)
+        );
         let mut stale = input("hold", "Wait.", "");
         stale.seen = "x".into();
         assert!(parse_decision(&stale, &[], &[]).is_err());
