@@ -269,10 +269,11 @@ impl Targets {
         .fetch_all(db)
         .await
         .context("Ivan's interviews without feedback")?;
+        // At scale 1 there are hundreds, so each writer of each run has its own (smaller
+        // scales only load pages).
         anyhow::ensure!(
-            scorecard_interviews.len() >= 4 * MAX_WRITERS,
-            "too few interviews without feedback: {}",
-            scorecard_interviews.len()
+            !scorecard_interviews.is_empty(),
+            "no interview of Ivan's without feedback"
         );
         let debrief: i64 = sqlx::query_scalar(
             "SELECT d.id FROM debriefs d JOIN applications a ON a.id = d.application_id \
