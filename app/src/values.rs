@@ -188,7 +188,8 @@ pub fn parse_text(raw: &str, max: usize, what: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
-fn capitalise(text: &str) -> String {
+/// The text with its first letter in upper case.
+pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| {
         first.to_uppercase().chain(chars).collect()

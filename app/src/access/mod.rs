@@ -256,6 +256,27 @@ pub async fn require_opening_manager(
     }
 }
 
+/// The facts of an application, or "not found".
+async fn facts_of(db: &Db, application_id: i64) -> AppResult<ApplicationFacts> {
+    repo::application_facts(db, application_id)
+        .await
+        .context("loading the application's facts")?
+        .ok_or(AppError::NotFound)
+}
+
+/// An interview's owner and the facts of its application, or "not found".
+async fn interview_facts(
+    db: &Db,
+    interview_id: i64,
+) -> AppResult<(repo::InterviewOwner, ApplicationFacts)> {
+    let interview = repo::interview_application(db, interview_id)
+        .await
+        .context("loading the interview")?
+        .ok_or(AppError::NotFound)?;
+    let facts = facts_of(db, interview.application_id).await?;
+    Ok((interview, facts))
+}
+
 /// Admins and the opening's hiring manager manage an application — unless the candidate is
 /// internal and the viewer is their current manager, in which case it does not exist.
 pub async fn require_application_manager(
@@ -263,10 +284,7 @@ pub async fn require_application_manager(
     user: CurrentUser,
     application_id: i64,
 ) -> AppResult<ApplicationScope> {
-    let facts = repo::application_facts(db, application_id)
-        .await
-        .context("loading the application's facts")?
-        .ok_or(AppError::NotFound)?;
+    let facts = facts_of(db, application_id).await?;
     if manages(&user, &facts) {
         Ok(ApplicationScope { user, facts })
     } else {
@@ -321,14 +339,7 @@ pub async fn require_kit_reader(
     user: CurrentUser,
     interview_id: i64,
 ) -> AppResult<KitScope> {
-    let interview = repo::interview_application(db, interview_id)
-        .await
-        .context("loading the interview")?
-        .ok_or(AppError::NotFound)?;
-    let facts = repo::application_facts(db, interview.application_id)
-        .await
-        .context("loading the application's facts")?
-        .ok_or(AppError::NotFound)?;
+    let (interview, facts) = interview_facts(db, interview_id).await?;
     let manages = manages(&user, &facts);
     let interviews = interview.status != crate::interviews::InterviewStatus::Cancelled
         && !facts.hidden_from(user.id)
@@ -354,14 +365,7 @@ pub async fn require_scorecard_author(
     user: CurrentUser,
     interview_id: i64,
 ) -> AppResult<AuthorScope> {
-    let interview = repo::interview_application(db, interview_id)
-        .await
-        .context("loading the interview")?
-        .ok_or(AppError::NotFound)?;
-    let facts = repo::application_facts(db, interview.application_id)
-        .await
-        .context("loading the application's facts")?
-        .ok_or(AppError::NotFound)?;
+    let (interview, facts) = interview_facts(db, interview_id).await?;
     if interview.status == crate::interviews::InterviewStatus::Cancelled
         || facts.hidden_from(user.id)
     {
@@ -408,10 +412,7 @@ pub async fn require_scorecard_reader(
         .await
         .context("loading the scorecard")?
         .ok_or(AppError::NotFound)?;
-    let facts = repo::application_facts(db, owner.application_id)
-        .await
-        .context("loading the application's facts")?
-        .ok_or(AppError::NotFound)?;
+    let facts = facts_of(db, owner.application_id).await?;
     let author = owner.user_id == user.id && !facts.hidden_from(user.id);
     let manages = manages(&user, &facts);
     let allowed =
@@ -439,10 +440,7 @@ pub async fn require_debrief_reader(
         .await
         .context("loading the debrief")?
         .ok_or(AppError::NotFound)?;
-    let facts = repo::application_facts(db, application_id)
-        .await
-        .context("loading the application's facts")?
-        .ok_or(AppError::NotFound)?;
+    let facts = facts_of(db, application_id).await?;
     let manages = manages(&user, &facts);
     let allowed = manages || (participant > 0 && feedback_all_in(db, &user, &facts).await?);
     if allowed {

@@ -71,7 +71,7 @@ pub fn ContentView(content: ScorecardContent) -> impl IntoView {
         {content.answers.iter().filter(|a| !a.is_empty()).map(|a| {
             let parts = if a.behavioural {
                 a.parts().into_iter().skip(1).filter(|(_, t)| !t.trim().is_empty())
-                    .map(|(part, text)| view! { <p class="prose"><strong>{capital(part)} ": "</strong>{text.to_owned()}</p> })
+                    .map(|(part, text)| view! { <p class="prose"><strong>{crate::values::capitalise(part)} ": "</strong>{text.to_owned()}</p> })
                     .collect_view().into_any()
             } else {
                 view! { <p class="prose">{a.answer.clone()}</p> }.into_any()
@@ -88,14 +88,6 @@ pub fn ContentView(content: ScorecardContent) -> impl IntoView {
             </div>
         })}
     }
-}
-
-fn capital(word: &str) -> String {
-    let mut chars = word.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
 }
 
 /// One submitted version with its flags and warnings.
