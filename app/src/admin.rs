@@ -43,6 +43,11 @@ fn AdminIndex() -> impl IntoView {
                     <a href="/admin/feedback-check">"Edit the feedback check"</a>
                 </article>
                 <article class="card">
+                    <h2>"Sent mail"</h2>
+                    <p>"Reminders and invites: what went out, what waits, what failed; a test email; when reminders go out."</p>
+                    <a href="/admin/mail">"Open sent mail"</a>
+                </article>
+                <article class="card">
                     <h2>"Audit log"</h2>
                     <p>"Who changed what, and when."</p>
                     <a href="/admin/audit">"Read the audit log"</a>

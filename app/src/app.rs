@@ -18,6 +18,7 @@ use crate::dashboard::DashboardPage;
 use crate::debriefs::pages::{DebriefPage, DebriefPrintPage};
 use crate::interviews::pages::{InterviewPage, KitPage, MyInterviewsPage, SchedulePage};
 use crate::live::pages::LivePage;
+use crate::mail::pages::{MailMessagePage, SentMailPage};
 use crate::openings::pages::{EditOpeningPage, NewOpeningPage, OpeningPage, OpeningsPage};
 use crate::openings::plan::PlanPage;
 use crate::scorecards::pages::{
@@ -119,6 +120,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/debriefs/:id/print") view=DebriefPrintPage ssr=SsrMode::Async />
                     <Route path=path!("/openings/:id/questions") view=ScorecardQuestionsPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/feedback-check") view=FeedbackCheckPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail") view=SentMailPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/mail/:id") view=MailMessagePage ssr=SsrMode::Async />
                     <Route path=path!("/agendas") view=AgendaTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/agendas/:id") view=AgendaTemplatePage ssr=SsrMode::Async />
                     <Route path=path!("/challenges") view=ChallengesPage ssr=SsrMode::Async />

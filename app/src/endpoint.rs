@@ -56,6 +56,59 @@ pub fn redirect_form_post(path: &str) {
     }
 }
 
+/// A secret shown once — a new set-password link, a new calendar-feed address — travels
+/// from the form's post to the page after it in a short-lived cookie of the user's own
+/// browser (the server keeps only its hash).
+pub fn hand_over(cookie: &str, value: &str) -> Result<(), AppError> {
+    let secure = crate::state::app_state()?.settings.secure_cookies;
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.append_header(
+            http::header::SET_COOKIE,
+            handover_cookie(cookie, value, 300, secure)?,
+        );
+    }
+    Ok(())
+}
+
+/// The value handed over in `cookie`, if any; the cookie is cleared either way.
+pub fn take_handed(cookie: &str) -> Result<Option<String>, AppError> {
+    let Some(parts) = use_context::<Parts>() else {
+        return Ok(None);
+    };
+    let handed: Option<String> = parts
+        .headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == cookie)
+        .map(|(_, value)| value.to_owned());
+    if handed.is_some() {
+        let secure = crate::state::app_state()?.settings.secure_cookies;
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.append_header(
+                http::header::SET_COOKIE,
+                handover_cookie(cookie, "", 0, secure)?,
+            );
+        }
+    }
+    Ok(handed)
+}
+
+fn handover_cookie(
+    name: &str,
+    value: &str,
+    max_age: u32,
+    secure: bool,
+) -> Result<http::HeaderValue, AppError> {
+    let secure = if secure { "; Secure" } else { "" };
+    http::HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    ))
+    .map_err(|e| anyhow::anyhow!("building the hand-over cookie: {e}").into())
+}
+
 /// The client's address: the peer, or behind proxies the address our outermost trusted
 /// proxy saw (see [`forwarded_client`]).
 pub fn client_ip(settings: &crate::state::RuntimeSettings) -> IpAddr {

@@ -24,6 +24,7 @@ pub mod error;
 mod form_encoding;
 pub mod interviews;
 pub mod live;
+pub mod mail;
 pub mod openings;
 pub mod paging;
 pub mod scorecards;

@@ -34,6 +34,8 @@ pub struct AppState {
     pub hasher: Hasher,
     /// The one source of "now" (tests move it).
     pub clock: Clock,
+    /// How mail leaves the server (the admin's test email; the worker has its own handle).
+    pub mailer: Arc<crate::mail::transport::Mailer>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

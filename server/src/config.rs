@@ -51,6 +51,24 @@ pub struct Settings {
     /// Count the SQL statements the server runs and answer the total at
     /// `/debug/statements` (for the benchmark; costs time, off in production).
     pub count_queries: bool,
+    /// The SMTP server that sends mail; without one, mail is written to `mail_dir`.
+    pub smtp_host: Option<String>,
+    /// Default: 587 with STARTTLS, 465 with TLS, 25 without.
+    pub smtp_port: Option<u16>,
+    /// `none`, `starttls` or `tls`.
+    pub smtp_tls: String,
+    pub smtp_user: Option<String>,
+    pub smtp_password: Option<SecretString>,
+    /// Connections to the SMTP server (messages in flight at once).
+    pub smtp_connections: u32,
+    /// The sender of every email.
+    pub mail_from: String,
+    pub mail_from_name: String,
+    pub mail_reply_to: Option<String>,
+    /// Where mail goes as `.eml` files when no SMTP server is configured.
+    pub mail_dir: PathBuf,
+    /// How often the delivery worker looks for due mail.
+    pub mail_poll_secs: u64,
 }
 
 /// The defaults, written out so figment can layer the file and environment over them.
@@ -73,6 +91,12 @@ struct Defaults {
     request_timeout_secs: u64,
     upload_timeout_secs: u64,
     count_queries: bool,
+    smtp_tls: &'static str,
+    smtp_connections: u32,
+    mail_from: &'static str,
+    mail_from_name: &'static str,
+    mail_dir: &'static str,
+    mail_poll_secs: u64,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -93,6 +117,12 @@ const DEFAULTS: Defaults = Defaults {
     request_timeout_secs: 20,
     upload_timeout_secs: 60,
     count_queries: false,
+    smtp_tls: "starttls",
+    smtp_connections: 4,
+    mail_from: "hireloop@localhost",
+    mail_from_name: "Hireloop",
+    mail_dir: "data/mail",
+    mail_poll_secs: 15,
 };
 
 impl Settings {
@@ -143,7 +173,64 @@ impl Settings {
             request_timeout_secs: DEFAULTS.request_timeout_secs,
             upload_timeout_secs: DEFAULTS.upload_timeout_secs,
             count_queries: false,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: DEFAULTS.smtp_tls.to_owned(),
+            smtp_user: None,
+            smtp_password: None,
+            smtp_connections: DEFAULTS.smtp_connections,
+            mail_from: DEFAULTS.mail_from.to_owned(),
+            mail_from_name: DEFAULTS.mail_from_name.to_owned(),
+            mail_reply_to: None,
+            mail_dir: PathBuf::from(DEFAULTS.mail_dir),
+            mail_poll_secs: DEFAULTS.mail_poll_secs,
         }
+    }
+
+    /// How users reach this instance: the configured public URL (without a trailing
+    /// slash), or the address it listens on.
+    pub fn public_base_url(&self, local: SocketAddr) -> String {
+        self.public_url.as_deref().map_or_else(
+            || format!("http://{local}"),
+            |url| url.trim_end_matches('/').to_owned(),
+        )
+    }
+
+    /// The mail transport these settings describe.
+    pub fn mailer(&self, public_base_url: &str) -> anyhow::Result<app::mail::transport::Mailer> {
+        use app::mail::transport::{Mailer, MailerConfig, SmtpConfig, TlsMode};
+        let tls = TlsMode::parse(&self.smtp_tls).map_err(anyhow::Error::msg)?;
+        let smtp = self
+            .smtp_host
+            .as_ref()
+            .filter(|h| !h.trim().is_empty())
+            .map(|host| SmtpConfig {
+                host: host.trim().to_owned(),
+                port: self.smtp_port.unwrap_or(match tls {
+                    TlsMode::None => 25,
+                    TlsMode::StartTls => 587,
+                    TlsMode::Tls => 465,
+                }),
+                tls,
+                user: self.smtp_user.clone().filter(|u| !u.is_empty()),
+                password: self
+                    .smtp_password
+                    .as_ref()
+                    .map(|p| p.expose_secret().to_owned()),
+                connections: self.smtp_connections.clamp(1, 32),
+            });
+        let host = url::Url::parse(public_base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "hireloop.invalid".to_owned());
+        Mailer::new(&MailerConfig {
+            smtp,
+            dir: self.mail_dir.clone(),
+            from_address: self.mail_from.clone(),
+            from_name: self.mail_from_name.clone(),
+            reply_to: self.mail_reply_to.clone(),
+            host,
+        })
     }
 
     pub fn database_url(&self) -> &str {

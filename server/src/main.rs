@@ -182,9 +182,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             let db = prepare_database(&settings).await?;
+            let base = settings.public_base_url(settings.addr);
             let runner = Runner::standard(JobContext {
                 db,
                 clock: app::clock::Clock::system(),
+                mailer: std::sync::Arc::new(settings.mailer(&base)?),
+                base_url: base,
+                mail_every: std::time::Duration::from_secs(settings.mail_poll_secs.max(1)),
+                // Once: until nothing is due.
+                mail_budget: std::time::Duration::from_secs(3600),
             });
             let mut failed = 0;
             for outcome in runner.run_once().await {

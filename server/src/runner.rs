@@ -10,6 +10,8 @@
 use app::access::System;
 use app::clock::Clock;
 use app::db::Db;
+use app::mail::deliver::{owner_name, Worker};
+use app::mail::transport::Mailer;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -21,6 +23,36 @@ use tokio::sync::watch;
 pub struct JobContext {
     pub db: Db,
     pub clock: Clock,
+    /// How mail leaves the server.
+    pub mailer: Arc<Mailer>,
+    /// The public URL (links in mail), without a trailing slash.
+    pub base_url: String,
+    /// How often the delivery worker looks for due mail ...
+    pub mail_every: Duration,
+    /// ... and how long one run may go on.
+    pub mail_budget: Duration,
+}
+
+impl JobContext {
+    /// A context for tests and tools: mail goes to files in `mail_dir`.
+    pub fn with_files(db: Db, clock: Clock, mail_dir: &std::path::Path) -> anyhow::Result<Self> {
+        let mailer = Mailer::new(&app::mail::transport::MailerConfig {
+            smtp: None,
+            dir: mail_dir.to_owned(),
+            from_address: "hireloop@localhost".into(),
+            from_name: "Hireloop".into(),
+            reply_to: None,
+            host: "localhost".into(),
+        })?;
+        Ok(Self {
+            db,
+            clock,
+            mailer: Arc::new(mailer),
+            base_url: "http://localhost".into(),
+            mail_every: Duration::from_secs(15),
+            mail_budget: Duration::from_secs(30),
+        })
+    }
 }
 
 type JobFuture = Pin<Box<dyn Future<Output = anyhow::Result<String>> + Send>>;
@@ -74,7 +106,8 @@ impl Runner {
 
     /// The jobs every Hireloop server runs.
     pub fn standard(context: JobContext) -> Self {
-        Self::new(context, standard_jobs())
+        let jobs = standard_jobs(context.mail_every);
+        Self::new(context, jobs)
     }
 
     pub fn jobs(&self) -> impl Iterator<Item = &'static str> + '_ {
@@ -144,8 +177,18 @@ impl Runner {
 }
 
 /// Hireloop's periodic work.
-fn standard_jobs() -> Vec<Job> {
+fn standard_jobs(mail_every: Duration) -> Vec<Job> {
     vec![
+        Job::new("deliver-mail", mail_every, |ctx, _scope| async move {
+            let worker = Worker {
+                db: &ctx.db,
+                clock: &ctx.clock,
+                mailer: &ctx.mailer,
+                base: &ctx.base_url,
+                owner: owner_name(),
+            };
+            Ok(worker.run(ctx.mail_budget).await?.to_string())
+        }),
         Job::new(
             "delete-expired-sessions",
             Duration::from_hours(1),
@@ -181,10 +224,9 @@ mod tests {
 
     #[tokio::test]
     async fn run_once_runs_every_job_and_reports_failures() {
-        let context = JobContext {
-            db: memory_db().await,
-            clock: Clock::system(),
-        };
+        let dir = std::env::temp_dir().join("hireloop-runner-test-mail");
+        let context =
+            JobContext::with_files(memory_db().await, Clock::system(), &dir).expect("context");
         let runner = Runner::new(
             context,
             vec![
@@ -207,10 +249,9 @@ mod tests {
 
     #[tokio::test]
     async fn shutdown_lets_the_running_job_finish() {
-        let context = JobContext {
-            db: memory_db().await,
-            clock: Clock::system(),
-        };
+        let dir = std::env::temp_dir().join("hireloop-runner-test-mail");
+        let context =
+            JobContext::with_files(memory_db().await, Clock::system(), &dir).expect("context");
         // Virtual time from here on: the test does not wait for real.
         tokio::time::pause();
         let started = Arc::new(AtomicUsize::new(0));

@@ -38,6 +38,10 @@ pub struct Application {
     header_timeout: Duration,
 }
 
+/// How long one run of the delivery worker inside `serve` may go on before the other jobs
+/// get their turn (the batch in hand is finished first).
+const MAIL_BUDGET: Duration = Duration::from_secs(30);
+
 /// Connects to the database named in `settings` and brings its schema up to date.
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     let db = db::connect(settings.database_url(), settings.database_max_connections).await?;
@@ -62,7 +66,16 @@ impl Application {
         let form_error_key = app::auth::service::instance_secret(&db, "form_errors")
             .await
             .map_err(|e| anyhow::anyhow!("loading the form-error key: {e}"))?;
-        let router = router(&settings, db.clone(), clock.clone(), local, &form_error_key);
+        let base = settings.public_base_url(local);
+        let mailer = Arc::new(settings.mailer(&base).context("configuring mail")?);
+        let router = router(
+            &settings,
+            db.clone(),
+            clock.clone(),
+            local,
+            &form_error_key,
+            mailer.clone(),
+        );
         app::auth::password::warm_up().await;
         Ok(Self {
             port: local.port(),
@@ -71,6 +84,10 @@ impl Application {
             runner: Runner::standard(JobContext {
                 db: db.clone(),
                 clock,
+                mailer,
+                base_url: base,
+                mail_every: Duration::from_secs(settings.mail_poll_secs.max(1)),
+                mail_budget: MAIL_BUDGET,
             }),
             db,
             header_timeout: Duration::from_secs(settings.header_read_timeout_secs.max(1)),
@@ -128,6 +145,7 @@ fn router(
     clock: Clock,
     local: SocketAddr,
     form_error_key: &str,
+    mailer: Arc<app::mail::transport::Mailer>,
 ) -> Router {
     let leptos_options = LeptosOptions::builder()
         .output_name("hireloop")
@@ -135,10 +153,7 @@ fn router(
         .site_pkg_dir("pkg")
         .site_addr(local)
         .build();
-    let public_base_url = settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{local}"));
+    let public_base_url = settings.public_base_url(local);
     let guard = crate::security::Guard::new(
         &public_base_url,
         settings.public_url.is_some(),
@@ -173,6 +188,7 @@ fn router(
             Duration::from_millis(settings.password_queue_ms),
         ),
         clock: clock.clone(),
+        mailer,
     };
     let request_timeout = Duration::from_secs(settings.request_timeout_secs.max(1));
     let upload_timeout = Duration::from_secs(settings.upload_timeout_secs.max(1));
@@ -202,6 +218,7 @@ fn router(
         ));
     let everything_else = Router::new()
         .route("/health", get(|| async { "ok" }))
+        .route("/calendar/{token}", get(app::mail::feed::handler))
         .route(
             "/candidates/{id}/resume.pdf",
             get(app::candidates::resume::download),

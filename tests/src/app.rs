@@ -52,6 +52,13 @@ pub struct Options {
     pub password_queue_ms: u64,
     pub header_read_timeout_secs: u64,
     pub upload_timeout_secs: u64,
+    /// Send mail to this SMTP port on 127.0.0.1 (plain text), with these credentials;
+    /// without a port, mail goes to files in the test's folder.
+    pub smtp_port: Option<u16>,
+    pub smtp_credentials: Option<(String, String)>,
+    /// How often the server's own delivery worker runs (tests deliver explicitly with
+    /// [`TestApp::deliver`]; the default keeps the background worker out of their way).
+    pub mail_poll_secs: u64,
 }
 
 impl Default for Options {
@@ -65,6 +72,9 @@ impl Default for Options {
             password_queue_ms: 3000,
             header_read_timeout_secs: 10,
             upload_timeout_secs: 60,
+            smtp_port: None,
+            smtp_credentials: None,
+            mail_poll_secs: 24 * 3600,
         }
     }
 }
@@ -94,6 +104,8 @@ pub struct TestApp {
     /// The server's clock: tests move it instead of sleeping. It starts at 12:00 UTC of
     /// today, so that "in two days" is the same date in every zone the tests use.
     pub clock: Clock,
+    /// The same mail transport the server uses.
+    pub mailer: std::sync::Arc<app::mail::transport::Mailer>,
     settings: Settings,
     shutdown: Option<oneshot::Sender<()>>,
     served: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
@@ -148,11 +160,23 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
     settings.password_queue_ms = options.password_queue_ms;
     settings.header_read_timeout_secs = options.header_read_timeout_secs;
     settings.upload_timeout_secs = options.upload_timeout_secs;
+    settings.mail_dir = dir.path().join("mail");
+    settings.mail_poll_secs = options.mail_poll_secs;
+    if let Some(port) = options.smtp_port {
+        settings.smtp_host = Some("127.0.0.1".into());
+        settings.smtp_port = Some(port);
+        settings.smtp_tls = "none".into();
+        if let Some((user, password)) = options.smtp_credentials {
+            settings.smtp_user = Some(user);
+            settings.smtp_password = Some(secrecy::SecretString::from(password));
+        }
+    }
     let db = prepare_database(&settings).await?;
     let clock = midday_clock();
     let application = Application::build_with(settings.clone(), db.clone(), clock.clone()).await?;
     let port = application.port();
     settings.addr.set_port(port);
+    let mailer = std::sync::Arc::new(settings.mailer(&settings.public_base_url(settings.addr))?);
     let (tx, rx) = oneshot::channel();
     let served = tokio::spawn(application.run_with_shutdown(async {
         let _ = rx.await;
@@ -164,6 +188,7 @@ pub async fn spawn_app(backend: Backend, options: Options) -> anyhow::Result<Tes
         backend,
         database_url,
         clock,
+        mailer,
         settings,
         shutdown: Some(tx),
         served: Some(served),
@@ -487,6 +512,24 @@ impl TestApp {
             .collect();
         anyhow::ensure!(changed.is_empty(), "{what} changed {changed:?}");
         Ok(())
+    }
+
+    /// Runs the delivery worker once, as the server's background runner does, with the
+    /// server's clock: everything due is sent (or retried, or stopped).
+    pub async fn deliver(&self) -> anyhow::Result<app::mail::deliver::Report> {
+        let worker = app::mail::deliver::Worker {
+            db: &self.db,
+            clock: &self.clock,
+            mailer: &self.mailer,
+            base: &self.address,
+            owner: app::mail::deliver::owner_name(),
+        };
+        worker.run(std::time::Duration::from_secs(60)).await
+    }
+
+    /// Where mail goes as files (no SMTP port given).
+    pub fn mail_dir(&self) -> PathBuf {
+        self.settings.mail_dir.clone()
     }
 
     /// Stops the server and starts a new one on the same address and database, with fresh

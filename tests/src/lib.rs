@@ -9,6 +9,7 @@ pub mod browser;
 pub mod fixture;
 pub mod postgres;
 pub mod scratch;
+pub mod smtp;
 
 pub use app::{spawn_app, Answer, Backend, Digest, Options, TestApp, TestUser};
 pub use browser::Browser;

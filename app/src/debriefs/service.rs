@@ -211,6 +211,9 @@ pub async fn schedule(
         now,
     )
     .await?;
+    crate::mail::outbox::debrief_scheduled(&mut tx, id, now)
+        .await
+        .context("queueing the debrief invitations")?;
     tx.commit().await.context("committing the debrief")?;
     Ok(id)
 }

@@ -6,7 +6,7 @@
 pub mod api;
 pub mod pages;
 #[cfg(feature = "ssr")]
-mod repo;
+pub(crate) mod repo;
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -315,6 +315,11 @@ pub async fn save(
             now,
         )
         .await?;
+        // The nudges stop with the submission (and the hiring manager may hear that the
+        // stage's feedback is all in).
+        crate::mail::outbox::scorecard_submitted(&mut tx, scope.assignment_id(), now)
+            .await
+            .context("updating the feedback reminders")?;
     }
     tx.commit().await.context("committing the scorecard")?;
     Ok(ScorecardSaved {

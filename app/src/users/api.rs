@@ -26,53 +26,16 @@ async fn require_admin() -> Result<access::Admin, AppError> {
 const LINK_COOKIE: &str = "hireloop_new_link";
 
 #[cfg(feature = "ssr")]
-fn cookie_header(value: &str, max_age: u32, secure: bool) -> Result<http::HeaderValue, AppError> {
-    let secure = if secure { "; Secure" } else { "" };
-    http::HeaderValue::from_str(&format!(
-        "{LINK_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
-    ))
-    .map_err(|e| anyhow::anyhow!("building the link cookie: {e}").into())
-}
-
-#[cfg(feature = "ssr")]
 fn hand_over_link(user_id: i64, token: &str) -> Result<(), AppError> {
-    let state = app_state()?;
-    let cookie = cookie_header(
-        &format!("{user_id}.{token}"),
-        300,
-        state.settings.secure_cookies,
-    )?;
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(http::header::SET_COOKIE, cookie);
-    }
-    Ok(())
+    endpoint::hand_over(LINK_COOKIE, &format!("{user_id}.{token}"))
 }
 
 /// The link handed over for `user_id`, if any; the cookie is cleared either way.
 #[cfg(feature = "ssr")]
 fn take_link(user_id: i64) -> Result<Option<String>, AppError> {
-    let state = app_state()?;
-    let Some(parts) = use_context::<http::request::Parts>() else {
+    let Some(handed) = endpoint::take_handed(LINK_COOKIE)? else {
         return Ok(None);
     };
-    let handed: Option<String> = parts
-        .headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LINK_COOKIE)
-        .map(|(_, value)| value.to_owned());
-    let Some(handed) = handed else {
-        return Ok(None);
-    };
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.append_header(
-            http::header::SET_COOKIE,
-            cookie_header("", 0, state.settings.secure_cookies)?,
-        );
-    }
     Ok(match handed.split_once('.') {
         Some((id, token))
             if id.parse() == Ok(user_id)
@@ -80,7 +43,7 @@ fn take_link(user_id: i64) -> Result<Option<String>, AppError> {
                 && token.chars().all(|c| c.is_ascii_hexdigit()) =>
         {
             Some(service::password_link_url(
-                &state.settings.public_base_url,
+                &app_state()?.settings.public_base_url,
                 token,
             ))
         }

@@ -393,6 +393,7 @@ pub fn AccountPage() -> impl IntoView {
                     }
                 },
             )}
+            <crate::mail::pages::MyMailSettingsPanel />
             <section class="panel">
                 <h2>"Password"</h2>
                 <ActionForm action=change_password attr:class="form" attr:novalidate=true>

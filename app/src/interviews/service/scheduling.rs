@@ -367,6 +367,9 @@ pub async fn schedule(
         now,
     )
     .await?;
+    crate::mail::outbox::interview_scheduled(&mut tx, id, now)
+        .await
+        .context("queueing the interview's reminders")?;
     tx.commit().await.context("committing the interview")?;
     Ok(id)
 }
@@ -474,6 +477,9 @@ pub async fn reschedule(
         now,
     )
     .await?;
+    crate::mail::outbox::interview_rescheduled(&mut tx, interview.id, now)
+        .await
+        .context("updating the interview's reminders")?;
     tx.commit().await.context("committing the reschedule")?;
     Ok(())
 }
@@ -531,6 +537,9 @@ pub async fn cancel(
         now,
     )
     .await?;
+    crate::mail::outbox::interview_cancelled(&mut tx, interview.id, now)
+        .await
+        .context("cancelling the interview's reminders")?;
     tx.commit().await.context("committing the cancellation")?;
     Ok(())
 }
