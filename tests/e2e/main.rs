@@ -9,6 +9,7 @@ mod access;
 mod access_calls;
 mod access_challenges;
 mod access_live;
+mod access_mail;
 mod access_scorecards;
 mod accessibility_ui;
 mod accounts;
@@ -26,6 +27,8 @@ mod docs;
 mod fuzz;
 mod live;
 mod live_ui;
+mod mail;
+mod mail_ui;
 mod pipeline;
 mod pipeline_ui;
 mod resumes;
@@ -54,6 +57,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(confidentiality_live::cases());
     cases.extend(challenge_assignments::cases());
     cases.extend(live_ui::cases());
+    cases.extend(mail::cases());
     cases.extend(scorecards::cases());
     cases.extend(scorecards_ui::cases());
     cases.extend(confidentiality_feedback::cases());
@@ -75,6 +79,7 @@ fn all_cases() -> Vec<Case> {
     cases.extend(scale::cases());
     cases.extend(pipeline_ui::cases());
     cases.extend(accessibility_ui::cases());
+    cases.extend(mail_ui::cases());
     cases
 }
 
@@ -115,6 +120,10 @@ fn init_logging() {
 }
 
 fn main() -> ExitCode {
+    // The mail tests start this binary again as a separate delivery process.
+    if let Some(code) = mail::child_main() {
+        return code;
+    }
     init_logging();
     let args = Arguments::from_args();
     let mut trials = Vec::new();

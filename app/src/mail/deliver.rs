@@ -124,7 +124,7 @@ impl Worker<'_> {
                 // Once the server is known to be unreachable, the rest wait for the retry.
                 let result = if unreachable.load(Ordering::Relaxed) {
                     Err(SendError::Unreachable(
-                        "not tried: the SMTP server was unreachable".into(),
+                        "Not tried: the SMTP server could not be reached a moment before.".into(),
                     ))
                 } else {
                     self.mailer.send(&outgoing).await
