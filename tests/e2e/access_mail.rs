@@ -68,7 +68,7 @@ pub(crate) async fn calls(
         call(
             SaveMyReminders {
                 input: ShortRemindersInput {
-                    short_reminders: Some("on".into()),
+                    short_reminders: app::values::Checkbox(true),
                 },
             },
             SIGNED_IN,

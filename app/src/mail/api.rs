@@ -114,14 +114,14 @@ pub async fn get_my_mail_settings() -> Result<MyMailSettings, AppError> {
 }
 
 #[server(endpoint = "save_my_reminders")]
-pub async fn save_my_reminders(input: ShortRemindersInput) -> Result<(), AppError> {
+pub async fn save_my_reminders(
+    // An unticked box sends no field at all, so the whole form may be empty.
+    #[server(default)] input: ShortRemindersInput,
+) -> Result<(), AppError> {
     endpoint::run(async move {
         let state = app_state()?;
         let me = access::myself(require_user().await?);
-        let on = input
-            .short_reminders
-            .as_deref()
-            .is_some_and(|v| !v.is_empty());
+        let on = input.short_reminders.is_checked();
         service::save_short_reminders(&state.db, &me, on, state.now()).await?;
         endpoint::redirect_form_post("/account?saved=reminders");
         Ok(())

@@ -150,8 +150,7 @@ pub struct MyMailSettings {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ShortRemindersInput {
-    /// "on" when ticked (a checkbox sends nothing when not).
-    pub short_reminders: Option<String>,
+    pub short_reminders: crate::values::Checkbox,
 }
 
 #[cfg(test)]
