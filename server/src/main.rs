@@ -190,7 +190,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 base_url: base,
                 mail_every: std::time::Duration::from_secs(settings.mail_poll_secs.max(1)),
                 // Once: until nothing is due.
-                mail_budget: std::time::Duration::from_secs(3600),
+                mail_budget: std::time::Duration::from_hours(1),
             });
             let mut failed = 0;
             for outcome in runner.run_once().await {

@@ -28,6 +28,8 @@ mod fuzz;
 mod live;
 mod live_ui;
 mod mail;
+mod mail_delivery;
+mod mail_privacy;
 mod mail_ui;
 mod pipeline;
 mod pipeline_ui;
@@ -58,6 +60,8 @@ fn all_cases() -> Vec<Case> {
     cases.extend(challenge_assignments::cases());
     cases.extend(live_ui::cases());
     cases.extend(mail::cases());
+    cases.extend(mail_delivery::cases());
+    cases.extend(mail_privacy::cases());
     cases.extend(scorecards::cases());
     cases.extend(scorecards_ui::cases());
     cases.extend(confidentiality_feedback::cases());
@@ -121,7 +125,7 @@ fn init_logging() {
 
 fn main() -> ExitCode {
     // The mail tests start this binary again as a separate delivery process.
-    if let Some(code) = mail::child_main() {
+    if let Some(code) = mail_delivery::child_main() {
         return code;
     }
     init_logging();

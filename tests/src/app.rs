@@ -524,7 +524,7 @@ impl TestApp {
             base: &self.address,
             owner: app::mail::deliver::owner_name(),
         };
-        worker.run(std::time::Duration::from_secs(60)).await
+        worker.run(std::time::Duration::from_mins(1)).await
     }
 
     /// Where mail goes as files (no SMTP port given).

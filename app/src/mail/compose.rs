@@ -14,6 +14,7 @@ use crate::db::{placeholders, Db, Flag};
 use crate::time;
 use sqlx::FromRow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// What to do with a claimed row.
 #[derive(Debug)]
@@ -250,7 +251,9 @@ pub fn text(blocks: &[Block]) -> String {
                 let lines: Vec<String> = facts.iter().map(|(k, v)| format!("{k}: {v}")).collect();
                 out.push_str(&lines.join("\n"));
             }
-            Block::Link(label, url) => out.push_str(&format!("{label}: {url}")),
+            Block::Link(label, url) => {
+                let _ = write!(out, "{label}: {url}");
+            }
         }
         out.push_str("\n\n");
     }
@@ -269,33 +272,39 @@ pub fn html(blocks: &[Block]) -> String {
     );
     for block in blocks {
         match block {
-            Block::Para(p) => out.push_str(&format!("<p>{}</p>", esc(p))),
+            Block::Para(p) => {
+                let _ = write!(out, "<p>{}</p>", esc(p));
+            }
             Block::Heading(h) => {
-                out.push_str(&format!("<h2 style=\"font-size: 1.1em;\">{}</h2>", esc(h)))
+                let _ = write!(out, "<h2 style=\"font-size: 1.1em;\">{}</h2>", esc(h));
             }
             Block::Items(items) => {
                 out.push_str("<ul>");
                 for item in items {
-                    out.push_str(&format!("<li>{}</li>", esc(item)));
+                    let _ = write!(out, "<li>{}</li>", esc(item));
                 }
                 out.push_str("</ul>");
             }
             Block::Facts(facts) => {
                 out.push_str("<table role=\"presentation\">");
                 for (k, v) in facts {
-                    out.push_str(&format!(
+                    let _ = write!(
+                        out,
                         "<tr><th style=\"text-align: left; padding-right: 1em;\">{}</th><td>{}</td></tr>",
                         esc(k),
                         esc(v)
-                    ));
+                    );
                 }
                 out.push_str("</table>");
             }
-            Block::Link(label, url) => out.push_str(&format!(
-                "<p><a href=\"{}\">{}</a></p>",
-                html_escape::encode_double_quoted_attribute(url),
-                esc(label)
-            )),
+            Block::Link(label, url) => {
+                let _ = write!(
+                    out,
+                    "<p><a href=\"{}\">{}</a></p>",
+                    html_escape::encode_double_quoted_attribute(url),
+                    esc(label)
+                );
+            }
         }
     }
     out.push_str("</body></html>");
@@ -351,30 +360,6 @@ fn interview_facts(interview: &Interview, tz: chrono_tz::Tz) -> Vec<(String, Str
         facts.push(("Where".to_owned(), interview.location.clone()));
     }
     facts
-}
-
-fn invite_of<'a>(
-    interview: &'a Interview,
-    assignment_id: i64,
-    description: &'a str,
-    url: &'a str,
-    ctx: &Context<'_>,
-    attendee: &'a str,
-    organizer: &'a str,
-    summary: &'a str,
-) -> Invite<'a> {
-    Invite {
-        uid: ics::uid(interview.id, assignment_id, ctx.mailer.host()),
-        sequence: interview.calendar_sequence,
-        starts_at: interview.starts_at,
-        ends_at: interview.ends_at,
-        summary,
-        description,
-        location: &interview.location,
-        url,
-        organizer: Some(organizer),
-        attendee: Some(attendee),
-    }
 }
 
 fn interview_message(
@@ -699,16 +684,22 @@ fn prepare_one(row: &Claimed, facts: &Facts, ctx: &Context<'_>) -> Prepared {
         let url = format!("{}/interviews/{}/kit", ctx.base, interview.id);
         let organizer = ctx.mailer.from_address();
         let summary = format!("Interview: {} ({})", interview.candidate, interview.title);
-        let invite = invite_of(
-            interview,
-            row.assignment_id.unwrap_or_default(),
-            &description,
-            &url,
-            ctx,
-            &person.email,
-            &organizer,
-            &summary,
-        );
+        let invite = Invite {
+            uid: ics::uid(
+                interview.id,
+                row.assignment_id.unwrap_or_default(),
+                ctx.mailer.host(),
+            ),
+            sequence: interview.calendar_sequence,
+            starts_at: interview.starts_at,
+            ends_at: interview.ends_at,
+            summary: &summary,
+            description: &description,
+            location: &interview.location,
+            url: &url,
+            organizer: Some(&organizer),
+            attendee: Some(&person.email),
+        };
         Some((
             "invite.ics".to_owned(),
             ics::calendar(&[invite], method, None, ctx.now),
