@@ -18,6 +18,8 @@ pub mod ics;
 pub mod outbox;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
 mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -104,4 +106,6 @@ pub struct MailMessage {
     pub body_html: String,
     pub attachment_name: Option<String>,
     pub attachment: Option<String>,
+    /// The `.eml` file it was written to (no SMTP server configured).
+    pub file: Option<String>,
 }

@@ -189,6 +189,7 @@ pub fn MailMessagePage() -> impl IntoView {
                         <dt>"Attempts"</dt><dd>{row.attempts}</dd>
                         <dt>"What happened"</dt><dd>{happened}</dd>
                         <dt>"Message-ID"</dt><dd class="mono">{message.message_id.clone()}</dd>
+                        {message.file.clone().map(|file| view! { <dt>"Written to"</dt><dd class="mono">{file}</dd> })}
                     </dl>
                     {(!message.body_text.is_empty()).then(|| view! {
                         <h2>"Text"</h2>

@@ -68,7 +68,13 @@ pub async fn message(db: &Db, admin: &Admin, mailer: &Mailer, id: i64) -> AppRes
         .await
         .context("loading a message")?
         .ok_or(AppError::NotFound)?;
+    let file = if row.row.status == MailStatus::Sent {
+        mailer.file_of(&row.message_id)
+    } else {
+        None
+    };
     Ok(MailMessage {
+        file,
         message_id: mailer.message_id(&row.message_id),
         body_text: row.body_text,
         body_html: row.body_html,
@@ -84,18 +90,18 @@ pub async fn send_test(db: &Db, admin: &Admin, mailer: &Mailer, now: i64) -> App
     let user = admin.user();
     let key = format!("test:{}:{now}:{}", user.id, rand_suffix());
     let blocks = vec![
-        super::compose::Block::Para(format!("Hello {},", user.name)),
-        super::compose::Block::Para(
+        super::render::Block::Para(format!("Hello {},", user.name)),
+        super::render::Block::Para(
             "This is a test email from Hireloop. If you can read it, reminders and calendar invites reach your team the same way.".into(),
         ),
-        super::compose::Block::Facts(vec![("Sent through".into(), mailer.describe().to_owned())]),
+        super::render::Block::Facts(vec![("Sent through".into(), mailer.describe().to_owned())]),
     ];
     let outgoing = Outgoing {
         to: user.email.clone(),
         to_name: user.name.clone(),
         subject: "Hireloop test email".into(),
-        text: super::compose::text(&blocks),
-        html: super::compose::html(&blocks),
+        text: super::render::text(&blocks),
+        html: super::render::html(&blocks),
         calendar: None,
         message_key: message_key(&key),
     };

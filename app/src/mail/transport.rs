@@ -201,6 +201,14 @@ impl Mailer {
         self.concurrency
     }
 
+    /// Where the message with this key was written, when mail goes to files.
+    pub fn file_of(&self, key: &str) -> Option<String> {
+        match &self.channel {
+            Channel::Files(dir) => Some(dir.join(format!("{key}.eml")).display().to_string()),
+            Channel::Smtp(_) => None,
+        }
+    }
+
     /// The Message-ID of a message with this key.
     pub fn message_id(&self, key: &str) -> String {
         format!("<{key}@{}>", self.host)
