@@ -455,7 +455,7 @@ fn debrief_message(
         blocks: vec![
             Block::Para(format!("Hello {},", person.name)),
             Block::Para(format!(
-                "You are invited to the debrief of {} ({}). Submit your scorecard before it starts: the others' feedback opens to you once yours is in.",
+                "You are invited to the debrief of {} ({}). If your scorecard is not in yet, submit it before the debrief: the others' feedback opens to you once yours is in.",
                 debrief.candidate, debrief.stage
             )),
             Block::Facts(facts_block),
