@@ -647,6 +647,6 @@ pub(crate) async fn calls_for(
     calls.extend(crate::access_challenges::calls(app, fx, n).await?);
     calls.extend(crate::access_live::calls(app, fx, n).await?);
     calls.extend(crate::access_scorecards::calls(app, fx, role, n).await?);
-    calls.extend(crate::access_mail::calls(app, fx, role, n).await?);
+    calls.extend(crate::access_mail::calls(app, fx, role).await?);
     Ok(calls)
 }

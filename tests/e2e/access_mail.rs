@@ -12,12 +12,7 @@ use app::mail::settings::{MailSettingsInput, ShortRemindersInput};
 use hireloop_tests::fixture::{actor, app_error};
 use hireloop_tests::{Fixture, TestApp};
 
-pub(crate) async fn calls(
-    app: &TestApp,
-    fx: &Fixture,
-    role: Role,
-    n: i64,
-) -> anyhow::Result<Vec<Call>> {
+pub(crate) async fn calls(app: &TestApp, fx: &Fixture, role: Role) -> anyhow::Result<Vec<Call>> {
     use crate::access::Effect::{Reads, Writes};
     let me = match role {
         Admin => Some(&fx.people.admin),
@@ -38,7 +33,7 @@ pub(crate) async fn calls(
     // A message of Ada's to read in full (sent to a file, as every test's mail is).
     let admin = app::access::require_admin(actor(app, &fx.people.admin).await?)
         .map_err(app_error("admin"))?;
-    let message = app::mail::service::send_test(&app.db, &admin, &app.mailer, app.clock.now() + n)
+    let message = app::mail::service::send_test(&app.db, &admin, &app.mailer, app.clock.now())
         .await
         .map_err(app_error("a message to read"))?;
     Ok(vec![

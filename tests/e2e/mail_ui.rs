@@ -262,6 +262,12 @@ async fn admin_tests_mail(b: &Browser, app: &TestApp, fx: &Fixture) -> TestResul
 /// Ivan switches his short reminders off and makes, replaces and turns off his feed.
 async fn ivan_sets_up_his_mail(b: &Browser, base: &str, fx: &Fixture) -> TestResult {
     sign_in(b, &fx.people.interviewer).await?;
+    ivan_switches_short_reminders_off(b).await?;
+    ivan_makes_a_calendar_feed(b, base).await
+}
+
+/// Unticks the short reminders on the account page and saves; a reload keeps it off.
+async fn ivan_switches_short_reminders_off(b: &Browser) -> TestResult {
     b.goto("/account").await?;
     b.wait_for_text("Calendar feed").await?;
     b.wait_hydrated().await?;
@@ -284,8 +290,15 @@ async fn ivan_sets_up_his_mail(b: &Browser, base: &str, fx: &Fixture) -> TestRes
         "after a reload the box stays unticked"
     );
     ensure!(!b.text().await?.contains("Reminder setting saved."));
+    Ok(())
+}
 
+/// Makes a feed address (it answers without a session), replaces it (the old one stops
+/// working) and turns the feed off.
+async fn ivan_makes_a_calendar_feed(b: &Browser, base: &str) -> TestResult {
+    b.goto("/account").await?;
     b.wait_for_text("You have no calendar feed.").await?;
+    b.wait_hydrated().await?;
     b.click_button("Make a calendar feed address").await?;
     let first = feed_address(b).await?;
     ensure!(

@@ -1,8 +1,10 @@
 //! `make bench`: seeds a database at a company's scale, runs the release server, and loads
 //! the pages people live in and a write mix with Goose, beside a bare axum + sqlx baseline
 //! measured in the same run. Then the same on PostgreSQL with one and two server instances,
-//! and the heaviest pages at other scales. Prints Markdown tables and, with `--write`,
-//! puts them into `BENCHMARKS.md`.
+//! and the heaviest pages at other scales; and mail delivery: 10,000 due reminders sent to
+//! an SMTP listener by `hireloop run-jobs --once` (one process, and two on PostgreSQL).
+//! Prints Markdown tables and, with `--write`, puts them into `BENCHMARKS.md`. Exits with an
+//! error when a reminder was lost or duplicated.
 
 // Goose's attack is one large future awaited once per page; the reports turn counts and
 // microseconds (far below 2^52) into floating-point rates.
@@ -11,6 +13,7 @@
 mod baseline;
 mod count;
 mod load;
+mod mail;
 mod pages;
 mod report;
 mod servers;
@@ -73,9 +76,13 @@ struct RunArgs {
     /// Only count statements and bytes (one request at a time), no load.
     #[arg(long)]
     count_only: bool,
-    /// Only pages and writes whose name contains this text (or one of several, `a|b`).
+    /// Only pages and writes whose name contains this text (or one of several, `a|b`);
+    /// `Mail` selects the mail delivery benchmark.
     #[arg(long)]
     only: Option<String>,
+    /// Due reminders the mail delivery benchmark queues and delivers.
+    #[arg(long, default_value_t = 10_000)]
+    mail_reminders: usize,
     /// Write the tables into this file between its result markers.
     #[arg(long)]
     write: Option<std::path::PathBuf>,
@@ -131,18 +138,29 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     );
     out.push_str(&report::bundle(std::path::Path::new("target/site/pkg"))?);
     let mut sqlite_run = None;
+    // Pages and writes run unless `--only` picked none of them (`--only Mail`).
+    let any_page = PAGES.iter().any(|p| selected(&args, p.name))
+        || WRITES.iter().any(|w| selected(&args, w.name));
+    let mut mail_problems = Vec::new();
     for engine in &args.engines {
         let engine = match engine.as_str() {
             "sqlite" => Engine::Sqlite,
             "postgres" => Engine::Postgres,
             other => anyhow::bail!("unknown engine {other} (sqlite, postgres)"),
         };
-        let run = engine_run(&args, engine, load, &mut out).await?;
-        if engine == Engine::Postgres && !args.count_only {
-            two_instances(&args, &run, load, &mut out).await?;
+        if any_page {
+            let run = engine_run(&args, engine, load, &mut out).await?;
+            if engine == Engine::Postgres && !args.count_only {
+                two_instances(&args, &run, load, &mut out).await?;
+            }
+            if engine == Engine::Sqlite {
+                sqlite_run = Some(run);
+            }
         }
-        if engine == Engine::Sqlite {
-            sqlite_run = Some(run);
+        if selected(&args, mail::NAME) && !args.count_only {
+            let run = mail::bench(engine, args.mail_reminders).await?;
+            out.push_str(&mail::report(engine, &run));
+            mail_problems.extend(run.runs.iter().flat_map(mail::Delivery::problems));
         }
         if let Some(file) = &args.write {
             report::write_into(file, &out)?;
@@ -157,6 +175,12 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
     if let Some(file) = &args.write {
         report::write_into(file, &out)?;
         eprintln!("Wrote the results into {}", file.display());
+    }
+    if !mail_problems.is_empty() {
+        anyhow::bail!(
+            "mail delivery was not exactly once: {}",
+            mail_problems.join("; ")
+        );
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ pub fn root() -> PathBuf {
 
 /// The server binary: the release build, or `HIRELOOP_BENCH_BINARY` (e.g. the debug build,
 /// to count statements while working on a page).
-fn release_binary() -> anyhow::Result<PathBuf> {
+pub fn release_binary() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("HIRELOOP_BENCH_BINARY")
         .map_or_else(|| root().join("target/release/hireloop"), PathBuf::from);
     if !path.exists() {
