@@ -112,6 +112,7 @@ pub async fn seed(db: &Db, scale: f64) -> anyhow::Result<Report> {
     loader.feedback(conn).await?;
     loader.challenges(conn).await?;
     loader.scorecards(conn).await?;
+    loader.mail(conn).await?;
     let rows = loader.finish(conn).await?;
     if backend == Backend::Postgres {
         for table in IDENTITY_TABLES {
@@ -136,7 +137,7 @@ pub async fn seed(db: &Db, scale: f64) -> anyhow::Result<Report> {
     })
 }
 
-const IDENTITY_TABLES: [&str; 11] = [
+const IDENTITY_TABLES: [&str; 12] = [
     "users",
     "skill_areas",
     "openings",
@@ -148,6 +149,7 @@ const IDENTITY_TABLES: [&str; 11] = [
     "interviews",
     "interview_assignments",
     "audit_log",
+    "mail_outbox",
 ];
 
 /// The next free id of each table.
@@ -544,6 +546,7 @@ mod agendas;
 mod challenges;
 mod history;
 mod interviews;
+mod mail;
 mod openings;
 mod pipeline;
 mod scorecards;
