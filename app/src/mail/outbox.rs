@@ -155,11 +155,13 @@ async fn stop_pending(
 }
 
 /// Queues an interview's reminders and the first overdue nudge for its current sequence.
+/// `updated`: assignments that get a "moved" message now (which is their late prep).
 async fn queue_reminders(
     conn: &mut AnyConnection,
     interview_id: i64,
     facts: &InterviewFacts,
     now: i64,
+    updated: &[i64],
 ) -> sqlx::Result<()> {
     let settings = settings(conn).await?;
     let sequence = facts.calendar_sequence;
@@ -189,7 +191,7 @@ async fn queue_reminders(
                     late = true;
                 }
             }
-            if late {
+            if late && !updated.contains(&assignment_id) {
                 let key = format!("prep:{assignment_id}:{sequence}:now");
                 queue(conn, &base(key, MailKind::Prep, now), now).await?;
             }
@@ -217,7 +219,7 @@ pub async fn interview_scheduled(
     now: i64,
 ) -> sqlx::Result<()> {
     let facts = interview_facts(conn, interview_id).await?;
-    queue_reminders(conn, interview_id, &facts, now).await
+    queue_reminders(conn, interview_id, &facts, now, &[]).await
 }
 
 async fn next_sequence(conn: &mut AnyConnection, interview_id: i64, now: i64) -> sqlx::Result<()> {
@@ -282,7 +284,7 @@ pub async fn interview_rescheduled(
         mail.sequence = facts.calendar_sequence;
         queue(conn, &mail, now).await?;
     }
-    queue_reminders(conn, interview_id, &facts, now).await
+    queue_reminders(conn, interview_id, &facts, now, &invited).await
 }
 
 /// After an interview was cancelled (in its transaction): nothing more about it goes out
