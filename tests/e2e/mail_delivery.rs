@@ -384,6 +384,7 @@ async fn two_delivery_processes_send_each_message_once(backend: Backend) -> Test
     let (app, smtp, fx) = mail_app(backend, SmtpOptions::default()).await?;
     queue_many(&app, &fx, 1000).await?;
     let now = app.clock.now();
+    let started = std::time::Instant::now();
     let mut children = vec![
         spawn_child(&app, &smtp, now)?,
         spawn_child(&app, &smtp, now)?,
@@ -393,6 +394,10 @@ async fn two_delivery_processes_send_each_message_once(backend: Backend) -> Test
         let status = tokio::task::spawn_blocking(move || child.wait()).await??;
         ensure!(status.success(), "a delivery process failed: {status}");
     }
+    eprintln!(
+        "two delivery processes (debug build) sent 1,000 messages in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let (strangers, seen, sent) = arrivals(&app, &smtp).await?;
     let wrong: Vec<(&String, &usize)> = seen.iter().filter(|(_, c)| **c != 1).collect();
     ensure!(

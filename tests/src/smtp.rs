@@ -228,6 +228,8 @@ fn accept_loop(
 fn converse(stream: TcpStream, builder: &SessionBuilder, shared: Arc<Shared>) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
+    // Replies go out at once (each is one write), as a real server's would.
+    stream.set_nodelay(true)?;
     let remote = stream
         .peer_addr()
         .map_or(IpAddr::V6(Ipv6Addr::LOCALHOST), |address| address.ip());

@@ -10,7 +10,7 @@ use super::repo::{self, Claimed, Content, Finish};
 use super::transport::{Mailer, SendError};
 use super::MailKind;
 use crate::clock::Clock;
-use crate::db::{begin_write, Db};
+use crate::db::{begin_write, Backend, Db};
 use anyhow::Context as _;
 use futures::StreamExt;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -119,6 +119,9 @@ impl Worker<'_> {
         }
         let unreachable = AtomicBool::new(false);
         let unreachable = &unreachable;
+        // Each message is sent and then marked in its own task, several at a time: a mark
+        // never waits for another message's send, and the window in which a crash could
+        // repeat a message is the handful in flight.
         let mut results = futures::stream::iter(sends)
             .map(|(row, outgoing, content)| async move {
                 // Once the server is known to be unreachable, the rest wait for the retry.
@@ -132,42 +135,43 @@ impl Worker<'_> {
                 if let Err(SendError::Unreachable(_)) = &result {
                     unreachable.store(true, Ordering::Relaxed);
                 }
-                (row, content, result)
+                let finish = self.outcome(&row, result);
+                self.finish(&row, &finish, &content).await.map(|()| finish)
             })
             .buffer_unordered(self.mailer.concurrency());
-        while let Some((row, content, result)) = results.next().await {
-            let now = self.clock.now();
-            let finish = match result {
-                Ok(()) => {
-                    report.sent += 1;
-                    Finish::Sent
-                }
-                Err(SendError::Permanent(error)) => {
-                    report.failed += 1;
-                    Finish::Failed { error }
-                }
-                Err(error @ (SendError::Transient(_) | SendError::Unreachable(_))) => {
-                    if row.attempts >= MAX_ATTEMPTS {
-                        report.failed += 1;
-                        Finish::Failed {
-                            error: format!(
-                                "Given up after {} attempts. Last error: {}",
-                                row.attempts,
-                                error.message()
-                            ),
-                        }
-                    } else {
-                        report.retrying += 1;
-                        Finish::Retry {
-                            at: now + backoff(row.attempts),
-                            error: error.message().to_owned(),
-                        }
-                    }
-                }
-            };
-            self.finish(&row, &finish, &content).await?;
+        while let Some(finished) = results.next().await {
+            match finished? {
+                Finish::Sent => report.sent += 1,
+                Finish::Retry { .. } => report.retrying += 1,
+                Finish::Failed { .. } => report.failed += 1,
+                Finish::Skipped { .. } => report.skipped += 1,
+            }
         }
         Ok(unreachable.load(Ordering::Relaxed))
+    }
+
+    /// How a send attempt ends for the row.
+    fn outcome(&self, row: &Claimed, result: Result<(), SendError>) -> Finish {
+        match result {
+            Ok(()) => Finish::Sent,
+            Err(SendError::Permanent(error)) => Finish::Failed { error },
+            Err(error @ (SendError::Transient(_) | SendError::Unreachable(_))) => {
+                if row.attempts >= MAX_ATTEMPTS {
+                    Finish::Failed {
+                        error: format!(
+                            "Given up after {} attempts. Last error: {}",
+                            row.attempts,
+                            error.message()
+                        ),
+                    }
+                } else {
+                    Finish::Retry {
+                        at: self.clock.now() + backoff(row.attempts),
+                        error: error.message().to_owned(),
+                    }
+                }
+            }
+        }
     }
 
     /// Records an attempt's end; a sent overdue nudge queues the next one with it.
@@ -179,6 +183,14 @@ impl Worker<'_> {
     ) -> anyhow::Result<()> {
         let now = self.clock.now();
         let mut tx = begin_write(self.db).await?;
+        if Backend::of_pool(self.db) == Backend::Postgres {
+            // A mark lost to a crash of the database server (not of this process) means at
+            // most one repeat, with the same Message-ID: not worth a disk flush per message.
+            sqlx::query("SET LOCAL synchronous_commit = off")
+                .execute(&mut *tx)
+                .await
+                .context("relaxing the commit of a delivery mark")?;
+        }
         let recorded = repo::finish(&mut *tx, row.id, &self.owner, finish, content, now)
             .await
             .context("recording a delivery")?;
