@@ -83,6 +83,9 @@ struct RunArgs {
     /// Due reminders the mail delivery benchmark queues and delivers.
     #[arg(long, default_value_t = 10_000)]
     mail_reminders: usize,
+    /// SMTP connections of each delivery process (default: the server's own default).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=32))]
+    mail_connections: Option<u32>,
     /// Write the tables into this file between its result markers.
     #[arg(long)]
     write: Option<std::path::PathBuf>,
@@ -158,7 +161,7 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
             }
         }
         if selected(&args, mail::NAME) && !args.count_only {
-            let run = mail::bench(engine, args.mail_reminders).await?;
+            let run = mail::bench(engine, args.mail_reminders, args.mail_connections).await?;
             out.push_str(&mail::report(engine, &run));
             mail_problems.extend(run.runs.iter().flat_map(mail::Delivery::problems));
         }
