@@ -118,7 +118,7 @@ const DEFAULTS: Defaults = Defaults {
     upload_timeout_secs: 60,
     count_queries: false,
     smtp_tls: "starttls",
-    smtp_connections: 8,
+    smtp_connections: 16,
     mail_from: "hireloop@localhost",
     mail_from_name: "Hireloop",
     mail_dir: "data/mail",

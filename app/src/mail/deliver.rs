@@ -16,7 +16,8 @@ use futures::StreamExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Rows claimed at once.
+/// Rows claimed at once: at least this many, and enough to keep every connection busy for a
+/// few rounds.
 const BATCH: i64 = 50;
 /// How long a claim holds: a worker that died releases its rows after this.
 pub const LEASE_SECONDS: i64 = 600;
@@ -77,7 +78,8 @@ impl Worker<'_> {
         let mut report = Report::default();
         loop {
             let now = self.clock.now();
-            let claimed = repo::claim(self.db, &self.owner, now, now + LEASE_SECONDS, BATCH)
+            let batch = BATCH.max(i64::try_from(self.mailer.concurrency() * 4).unwrap_or(BATCH));
+            let claimed = repo::claim(self.db, &self.owner, now, now + LEASE_SECONDS, batch)
                 .await
                 .context("claiming due mail")?;
             if claimed.is_empty() {

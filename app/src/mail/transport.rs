@@ -61,6 +61,9 @@ pub struct MailerConfig {
     pub host: String,
 }
 
+/// How long one message may take to send.
+const SEND_TIMEOUT: Duration = Duration::from_mins(1);
+
 enum Channel {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Files(PathBuf),
@@ -253,7 +256,17 @@ impl Mailer {
     pub async fn send(&self, mail: &Outgoing) -> Result<(), SendError> {
         let message = self.build(mail)?;
         match &self.channel {
-            Channel::Smtp(smtp) => smtp.send(message).await.map(|_| ()).map_err(classify),
+            // lettre's own timeout covers connecting only; a server that takes the connection
+            // and then never answers must not hold the worker (and the other jobs) forever.
+            Channel::Smtp(smtp) => {
+                match tokio::time::timeout(SEND_TIMEOUT, smtp.send(message)).await {
+                    Ok(sent) => sent.map(|_| ()).map_err(classify),
+                    Err(_) => Err(SendError::Unreachable(format!(
+                        "The SMTP server did not answer within {} seconds.",
+                        SEND_TIMEOUT.as_secs()
+                    ))),
+                }
+            }
             Channel::Files(dir) => {
                 tokio::fs::create_dir_all(dir).await.map_err(|e| {
                     SendError::Unreachable(format!("cannot create {}: {e}", dir.display()))
