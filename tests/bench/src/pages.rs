@@ -76,7 +76,9 @@ pub const PAGES: &[Page] = &[
     page("Admin: skill areas", ADA, |_| "/admin/skill-areas".into()),
     page("Admin: audit log", ADA, |_| "/admin/audit".into()),
     page("Admin: sent mail", ADA, |_| "/admin/mail".into()),
-    page("Account (reminders, calendar feed)", IVAN, |_| "/account".into()),
+    page("Account (reminders, calendar feed)", IVAN, |_| {
+        "/account".into()
+    }),
 ];
 
 /// A write: its name, who makes it, and the server function call (path and form body) for
