@@ -368,6 +368,40 @@ async fn a_reschedule_reminds_only_the_new_time_and_keeps_the_event(
         "{new_uid} {new_sequence}"
     );
     ensure!(dtstart.ends_with("T150000Z"), "{dtstart}");
+    smtp.clear();
+
+    // Moved again, to six hours from now: too late for a prep of its own, so Tom gets the
+    // update alone (one message, the same event, the next sequence).
+    let soon = chrono::DateTime::from_timestamp(app.clock.now() + 6 * 3600, 0).unwrap_or_default();
+    app.call(
+        &hannah,
+        RescheduleInterview {
+            id: interview,
+            input: RescheduleInput {
+                date: soon.format("%Y-%m-%d").to_string(),
+                start_time: soon.format("%H:%M").to_string(),
+                end_time: (soon + chrono::Duration::minutes(45))
+                    .format("%H:%M")
+                    .to_string(),
+                timezone: "UTC".into(),
+                location: "Room 9".into(),
+            },
+        },
+    )
+    .await?
+    .ok()?;
+    app.deliver().await?;
+    let late = prep_of(&smtp, &tom.email).await?;
+    let subjects: Vec<String> = late.iter().map(Received::subject).collect();
+    ensure!(
+        late.len() == 1 && subjects[0].starts_with("Moved:"),
+        "{subjects:?}"
+    );
+    let (_, late_uid, late_sequence, _) = invite(&late[0])?;
+    ensure!(
+        late_uid == uid && late_sequence == "2",
+        "{late_uid} {late_sequence}"
+    );
     app.stop().await;
     Ok(())
 }

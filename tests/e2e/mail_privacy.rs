@@ -40,6 +40,22 @@ async fn the_candidates_manager_gets_no_mail_about_the_application(backend: Back
     .bind(fx.jordan_interview)
     .fetch_one(db)
     .await?;
+    // His calendar feed runs My interviews' query: Maria's interview, never Jordan's.
+    let sam_client = app.login(sam).await?;
+    let feed = app
+        .call(&sam_client, app::mail::api::RegenerateCalendarFeed {})
+        .await?
+        .ok()?;
+    let body = TestApp::bare_client()
+        .get(&feed)
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(
+        body.contains("Maria Garcia") && !body.contains("Jordan"),
+        "Sam's feed: {body}"
+    );
     let mut tx = app::db::begin_write(db).await?;
     // Rescheduling-style requeue of the interview's reminders, and a message queued for him
     // directly: the queue skips him, the worker refuses what reaches it.
