@@ -189,12 +189,10 @@ pub async fn save_settings(
 }
 
 fn lead_words(seconds: i64) -> String {
-    let minutes = seconds / 60;
-    match minutes {
-        0 => "never (turned off by an admin)".to_owned(),
-        60 => "1 hour".to_owned(),
-        m if m % 60 == 0 => format!("{} hours", m / 60),
-        m => format!("{m} minutes"),
+    if seconds < 60 {
+        "never (turned off by an admin)".to_owned()
+    } else {
+        super::render::minutes(seconds / 60)
     }
 }
 
