@@ -242,7 +242,11 @@ pub fn MyMailSettingsPanel() -> impl IntoView {
                     <FormSaved when=saved message="Reminder setting saved." />
                     <label class="choice">
                         <input type="checkbox" name="input[short_reminders]" value="on" checked=settings.short_reminders />
-                        {format!("Also remind me {} before each interview", settings.short_lead)}
+                        {if settings.short_lead.is_empty() {
+                            "Also remind me shortly before each interview (an admin has turned these reminders off for now)".to_owned()
+                        } else {
+                            format!("Also remind me {} before each interview", settings.short_lead)
+                        }}
                     </label>
                     <div class="actions">
                         <button type="submit">"Save reminder setting"</button>

@@ -190,7 +190,7 @@ pub async fn save_settings(
 
 fn lead_words(seconds: i64) -> String {
     if seconds < 60 {
-        "never (turned off by an admin)".to_owned()
+        String::new()
     } else {
         super::render::minutes(seconds / 60)
     }

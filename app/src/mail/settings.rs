@@ -138,7 +138,8 @@ fn parse_leads(raw: &str) -> Result<Vec<i64>, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyMailSettings {
     pub short_reminders: bool,
-    /// How long before an interview the short reminder comes, in words ("1 hour").
+    /// How long before an interview the short reminder comes, in words ("1 hour"); empty
+    /// when an admin turned short reminders off for everyone.
     pub short_lead: String,
     /// Whether a calendar feed exists (its address is shown once, when made).
     pub has_feed: bool,
